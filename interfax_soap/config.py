@@ -1,0 +1,234 @@
+"""One frozen, typed settings tree: built-in default < TOML file < environment < flags."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, get_type_hints
+
+__all__ = ["ConfigError", "Settings", "load_settings"]
+
+ENV_PREFIX = "INTERFAX_SOAP_"
+CONFIG_ENV = "INTERFAX_SOAP_CONFIG"
+DEFAULT_CONFIG_FILE = "interfax-soap.toml"
+
+
+class ConfigError(Exception):
+    """A setting is wrong; the message names the key path and where it came from."""
+
+
+@dataclasses.dataclass(frozen=True)
+class ServerSettings:
+    host: str = "127.0.0.1"
+    """Address the HTTP server binds to."""
+    port: int = 8080
+    """HTTP port; 0 picks a free port."""
+    data_dir: str = "interfax-data"
+    """Local data folder: the SQLite database and the blob store live here."""
+    default_timezone: str = "UTC"
+    """Time zone of users that have none of their own."""
+    trusted_proxies: tuple[str, ...] = ()
+    """Peers whose X-Forwarded-Proto/Host/For headers are honoured."""
+    http_get_binding: bool = True
+    """Offer the HTTP GET form binding (/dfs.asmx/Op?...)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class DatabaseSettings:
+    url: str = ""
+    """SQLAlchemy URL; empty means SQLite in the data folder."""
+    pool_threads: int = 0
+    """Threads of the store's pool; 0 chooses (1 writer on SQLite, 8 on PostgreSQL)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class LimitsSettings:
+    max_request_mb: float = 30
+    """Largest accepted HTTP request body; larger ones are refused before parsing."""
+    outbound_retention_days: int = 14
+    """Days outbound documents and images are kept."""
+    inbound_retention_days: int = 90
+    """Days received images are kept."""
+    max_pages: int = 100
+    """Pages per fax; more fails the fax with status 204001."""
+    render_timeout_seconds: float = 120
+    """Longest time one document may take to render."""
+    render_memory_mb: int = 1024
+    """Memory limit of one rendering process."""
+    render_workers: int = 2
+    """Rendering processes."""
+
+
+@dataclasses.dataclass(frozen=True)
+class SecuritySettings:
+    credential_cache_seconds: int = 300
+    """Lifetime of a verified (username, password) pair in memory."""
+    lockout_failures: int = 10
+    """Consecutive failed logins from one address that lock the user for that address."""
+    lockout_minutes: int = 60
+    """How long such a lock lasts."""
+    status_polls_per_minute: int = 0
+    """Status polls allowed per user and minute; 0 = unlimited."""
+
+
+@dataclasses.dataclass(frozen=True)
+class NumbersSettings:
+    default_country: str = ""
+    """ISO region (e.g. JP) used for national numbers; empty = national numbers are refused."""
+
+
+@dataclasses.dataclass(frozen=True)
+class VirtualNetworkSettings:
+    time_scale: float = 0.1
+    """Scales every simulated wait (line time, retry intervals); 0 = no waiting."""
+    csid: str = "VIRTUAL FAX"
+    """CSID answered by ordinary virtual fax machines."""
+    busy_retry_seconds: float = 180
+    """Wait before the next attempt after a busy line."""
+    retry_seconds: float = 300
+    """Wait before the next attempt after any other failed call."""
+
+
+@dataclasses.dataclass(frozen=True)
+class WorkerSettings:
+    concurrency: int = 4
+    """Faxes one worker process transmits at the same time."""
+    poll_seconds: float = 1.0
+    """How often an idle worker looks for due faxes (also woken directly in-process)."""
+    lease_seconds: float = 300
+    """A claimed fax whose worker stops renewing its claim for this long is taken over."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    server: ServerSettings = ServerSettings()
+    database: DatabaseSettings = DatabaseSettings()
+    limits: LimitsSettings = LimitsSettings()
+    security: SecuritySettings = SecuritySettings()
+    numbers: NumbersSettings = NumbersSettings()
+    virtual_network: VirtualNetworkSettings = VirtualNetworkSettings()
+    worker: WorkerSettings = WorkerSettings()
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.server.data_dir)
+
+    @property
+    def database_url(self) -> str:
+        if self.database.url:
+            return self.database.url
+        return f"sqlite:///{(self.data_path / 'interfax.db').resolve()}"
+
+
+# The two short environment names CONVENTIONS.md promises, besides SECTION__KEY.
+_SHORT_ENV = {
+    "INTERFAX_SOAP_DATA_DIR": ("server", "data_dir"),
+    "INTERFAX_SOAP_DATABASE_URL": ("database", "url"),
+}
+
+
+def _coerce(value: Any, kind: Any, path: str, source: str) -> Any:
+    """Turns a TOML or environment value into the field's type, or raises ConfigError."""
+    text = isinstance(value, str)
+    try:
+        if kind is bool:
+            if isinstance(value, bool):
+                return value
+            if text and value.strip().lower() in ("1", "true", "yes", "on"):
+                return True
+            if text and value.strip().lower() in ("0", "false", "no", "off"):
+                return False
+            raise ValueError(value)
+        if kind is int:
+            if isinstance(value, bool):
+                raise ValueError(value)
+            return int(value)
+        if kind is float:
+            if isinstance(value, bool):
+                raise ValueError(value)
+            return float(value)
+        if kind is str:
+            if not text:
+                raise ValueError(value)
+            return value
+        if kind == tuple[str, ...]:
+            if text:
+                return tuple(p.strip() for p in value.split(",") if p.strip())
+            return tuple(str(v) for v in value)
+    except (TypeError, ValueError):
+        pass
+    raise ConfigError(f"{path}: {value!r} from {source} is not a valid {getattr(kind, '__name__', kind)}")
+
+
+def _apply(base: Any, section: str, values: Mapping[str, Any], source: str) -> Any:
+    hints = get_type_hints(type(base))
+    changes = {}
+    for key, value in values.items():
+        if key not in hints:
+            raise ConfigError(f"{section}.{key}: unknown setting (from {source})")
+        changes[key] = _coerce(value, hints[key], f"{section}.{key}", source)
+    return dataclasses.replace(base, **changes)
+
+
+def _layer(settings: Settings, tree: Mapping[str, Mapping[str, Any]], source: str) -> Settings:
+    sections = {f.name for f in dataclasses.fields(Settings)}
+    changes = {}
+    for section, values in tree.items():
+        if section not in sections:
+            raise ConfigError(f"{section}: unknown section (from {source})")
+        if not isinstance(values, Mapping):
+            raise ConfigError(f"{section}: must be a table (from {source})")
+        changes[section] = _apply(getattr(settings, section), section, values, source)
+    return dataclasses.replace(settings, **changes)
+
+
+def _env_tree(environ: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    tree: dict[str, dict[str, str]] = {}
+    for name, value in environ.items():
+        if name in _SHORT_ENV:
+            section, key = _SHORT_ENV[name]
+        elif name.startswith(ENV_PREFIX) and "__" in name:
+            section, _, key = name[len(ENV_PREFIX) :].lower().partition("__")
+        else:
+            continue
+        tree.setdefault(section, {})[key] = value
+    return tree
+
+
+def load_settings(
+    config_file: str | None = None,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
+) -> Settings:
+    """Builds the settings from defaults, the TOML file, the environment and flags.
+
+    Args:
+        config_file: ``--config`` value; else ``$INTERFAX_SOAP_CONFIG``, else
+            ``./interfax-soap.toml`` when it exists.
+        environ: the environment (defaults to ``os.environ``).
+        overrides: values from command-line flags, ``{section: {key: value}}``.
+
+    Raises:
+        ConfigError: a file that cannot be read, or a key or value that is wrong.
+    """
+    environ = os.environ if environ is None else environ
+    settings = Settings()
+    path = config_file or environ.get(CONFIG_ENV)
+    if not path and Path(DEFAULT_CONFIG_FILE).exists():
+        path = DEFAULT_CONFIG_FILE
+    if path:
+        try:
+            with open(path, "rb") as handle:
+                tree = tomllib.load(handle)
+        except OSError as exc:
+            raise ConfigError(f"config file {path}: {exc.strerror}") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"config file {path}: {exc}") from exc
+        settings = _layer(settings, tree, path)
+    settings = _layer(settings, _env_tree(environ), "environment")
+    if overrides:
+        settings = _layer(settings, overrides, "command line")
+    return settings

@@ -1,0 +1,106 @@
+"""Plain value types shared by the engine and its ports (stdlib only)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from decimal import Decimal
+
+__all__ = ["UserRecord", "LoginState", "FaxRecord", "NewFax", "NewDocument", "DocumentRecord"]
+
+
+@dataclasses.dataclass(frozen=True)
+class UserRecord:
+    user_id: int
+    username: str
+    password_hash: str
+    account_id: int | None
+    account_name: str | None
+    is_primary: bool
+    timezone: str | None
+    default_retries: int
+    csid: str
+    reply_address: str
+    disabled: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class LoginState:
+    """Consecutive failed logins of one user from one address."""
+
+    failures: int
+    locked_until: dt.datetime | None
+
+
+@dataclasses.dataclass(frozen=True)
+class NewDocument:
+    file_type: str
+    blob_key: str
+    size: int
+
+
+@dataclasses.dataclass(frozen=True)
+class DocumentRecord:
+    position: int
+    file_type: str
+    blob_key: str
+    size: int
+
+
+@dataclasses.dataclass(frozen=True)
+class NewFax:
+    """What a submission stores for one destination."""
+
+    user_id: int
+    destination_fax: str
+    status: int
+    submit_time: dt.datetime
+    postpone_time: dt.datetime | None = None
+    contact: str = ""
+    subject: str = ""
+    reply_email: str = ""
+    sender_csid: str = ""
+    page_header: str = ""
+    job_id: str = ""
+    page_size: str = "A4"
+    page_orientation: str = "Portrait"
+    fine: bool = False
+    fine_rendering: bool = False
+    retries_to_perform: int = 3
+    documents: tuple[NewDocument, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class FaxRecord:
+    """One outbound transaction as InterFAX reports it (times are aware, UTC)."""
+
+    transaction_id: int
+    parent_transaction_id: int
+    user_id: int
+    username: str
+    status: int
+    submit_time: dt.datetime
+    postpone_time: dt.datetime | None
+    completion_time: dt.datetime | None
+    destination_fax: str
+    contact: str
+    subject: str
+    reply_email: str
+    sender_csid: str
+    remote_csid: str
+    pages_sent: int
+    pages_submitted: int
+    duration: int
+    retries_to_perform: int
+    trials_performed: int
+    units: Decimal
+    cost_per_unit: Decimal
+    page_size: str
+    page_orientation: str
+    fine: bool
+    fine_rendering: bool
+    page_header: str
+    job_id: str
+    priority: int
+    hidden: bool
+    image_blob: str | None

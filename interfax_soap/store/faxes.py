@@ -1,0 +1,123 @@
+"""Repository of outbound transactions and their documents."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from interfax_soap.engine.records import DocumentRecord, FaxRecord, NewFax
+from interfax_soap.store.models import Document, Transaction, User
+
+__all__ = ["FaxRepository"]
+
+
+def _record(row: Transaction, username: str) -> FaxRecord:
+    return FaxRecord(
+        transaction_id=row.id,
+        parent_transaction_id=row.parent_transaction_id or row.id,
+        user_id=row.user_id,
+        username=username,
+        status=row.status,
+        submit_time=row.submit_time,
+        postpone_time=row.postpone_time,
+        completion_time=row.completion_time,
+        destination_fax=row.destination_fax,
+        contact=row.contact,
+        subject=row.subject,
+        reply_email=row.reply_email,
+        sender_csid=row.sender_csid,
+        remote_csid=row.remote_csid,
+        pages_sent=row.pages_sent,
+        pages_submitted=row.pages_submitted,
+        duration=row.duration,
+        retries_to_perform=row.retries_to_perform,
+        trials_performed=row.trials_performed,
+        units=row.units,
+        cost_per_unit=row.cost_per_unit,
+        page_size=row.page_size,
+        page_orientation=row.page_orientation,
+        fine=row.fine,
+        fine_rendering=row.fine_rendering,
+        page_header=row.page_header,
+        job_id=row.job_id,
+        priority=row.priority,
+        hidden=row.hidden,
+        image_blob=row.image_blob,
+    )
+
+
+class FaxRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, fax: NewFax, parent_transaction_id: int | None = None) -> int:
+        """Stores one transaction with its documents; returns its TransactionID."""
+        row = Transaction(
+            parent_transaction_id=parent_transaction_id,
+            user_id=fax.user_id,
+            status=fax.status,
+            submit_time=fax.submit_time,
+            postpone_time=fax.postpone_time,
+            next_attempt_at=fax.postpone_time or fax.submit_time,
+            destination_fax=fax.destination_fax,
+            contact=fax.contact,
+            subject=fax.subject,
+            reply_email=fax.reply_email,
+            sender_csid=fax.sender_csid,
+            page_header=fax.page_header,
+            job_id=fax.job_id,
+            page_size=fax.page_size,
+            page_orientation=fax.page_orientation,
+            fine=fax.fine,
+            fine_rendering=fax.fine_rendering,
+            retries_to_perform=fax.retries_to_perform,
+        )
+        self._session.add(row)
+        self._session.flush()
+        if parent_transaction_id is None:
+            # A single fax is its own batch parent, as InterFAX reports it.
+            row.parent_transaction_id = row.id
+        for position, document in enumerate(fax.documents):
+            self._session.add(
+                Document(
+                    transaction_id=row.id,
+                    position=position,
+                    file_type=document.file_type,
+                    blob_key=document.blob_key,
+                    size=document.size,
+                )
+            )
+        self._session.flush()
+        return row.id
+
+    def get(self, transaction_id: int) -> FaxRecord | None:
+        found = self._session.execute(
+            select(Transaction, User.username)
+            .join(User, User.id == Transaction.user_id)
+            .where(Transaction.id == transaction_id)
+        ).one_or_none()
+        return _record(*found) if found else None
+
+    def documents(self, transaction_id: int) -> list[DocumentRecord]:
+        rows = self._session.scalars(
+            select(Document)
+            .where(Document.transaction_id == transaction_id)
+            .order_by(Document.position)
+        )
+        return [DocumentRecord(r.position, r.file_type, r.blob_key, r.size) for r in rows]
+
+    def count_for_user(self, user_id: int) -> int:
+        return self._session.scalar(
+            select(func.count()).select_from(Transaction).where(Transaction.user_id == user_id)
+        ) or 0
+
+    def below(self, user_id: int, last_transaction_id: int, limit: int) -> list[FaxRecord]:
+        """The user's transactions with an ID below ``last_transaction_id``, newest first."""
+        rows = self._session.execute(
+            select(Transaction, User.username)
+            .join(User, User.id == Transaction.user_id)
+            .where(Transaction.user_id == user_id, Transaction.id < last_transaction_id)
+            .order_by(Transaction.id.desc())
+            .limit(limit)
+        )
+        return [_record(*r) for r in rows]

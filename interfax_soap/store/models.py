@@ -1,0 +1,152 @@
+"""The SQLAlchemy schema (typed declarative). Portable types only: SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    Numeric,
+    String,
+    false,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from interfax_soap.store.types import UTCDateTime
+
+__all__ = ["Base", "Account", "User", "LoginFailure", "Transaction", "Document", "Blob"]
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+utc = Annotated[dt.datetime, mapped_column(UTCDateTime())]
+utc_null = Annotated[dt.datetime | None, mapped_column(UTCDateTime(), nullable=True)]
+flag = Annotated[bool, mapped_column(Boolean, nullable=False, server_default=false())]
+text_default = Annotated[str, mapped_column(String(255), nullable=False, server_default="")]
+counter = Annotated[int, mapped_column(Integer, nullable=False, server_default="0")]
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Account(Base):
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    primary_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    created_at: Mapped[utc]
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    # use_alter: accounts and users reference each other (an account names its primary user).
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", use_alter=True), nullable=True
+    )
+    timezone: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    default_retries: Mapped[int] = mapped_column(Integer, server_default="3")
+    csid: Mapped[text_default]
+    reply_address: Mapped[text_default]
+    disabled: Mapped[flag]
+    created_at: Mapped[utc]
+
+
+class LoginFailure(Base):
+    """Consecutive failed logins of one user from one client address (lockout)."""
+
+    __tablename__ = "login_failures"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[counter]
+    locked_until: Mapped[utc_null]
+
+
+class Transaction(Base):
+    """One outbound fax to one destination (InterFAX's transaction)."""
+
+    __tablename__ = "transactions"
+    # AUTOINCREMENT on SQLite: a TransactionID is never handed out twice, even after deletes.
+    __table_args__ = (
+        Index("ix_transactions_user_id_id", "user_id", "id"),
+        Index("ix_transactions_status_next_attempt_at", "status", "next_attempt_at"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    parent_transaction_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[int] = mapped_column(Integer)
+    submit_time: Mapped[utc]
+    postpone_time: Mapped[utc_null]
+    completion_time: Mapped[utc_null]
+    next_attempt_at: Mapped[utc_null]
+    destination_fax: Mapped[text_default]
+    contact: Mapped[text_default]
+    subject: Mapped[text_default]
+    reply_email: Mapped[text_default]
+    sender_csid: Mapped[text_default]
+    remote_csid: Mapped[text_default]
+    pages_sent: Mapped[counter]
+    pages_submitted: Mapped[counter]
+    duration: Mapped[counter]
+    retries_to_perform: Mapped[int] = mapped_column(Integer, server_default="3")
+    trials_performed: Mapped[counter]
+    units: Mapped[Decimal] = mapped_column(Numeric(12, 4), server_default="0")
+    cost_per_unit: Mapped[Decimal] = mapped_column(Numeric(12, 4), server_default="0")
+    page_size: Mapped[str] = mapped_column(String(16), server_default="A4")
+    page_orientation: Mapped[str] = mapped_column(String(16), server_default="Portrait")
+    fine: Mapped[flag]
+    fine_rendering: Mapped[flag]
+    page_header: Mapped[text_default]
+    job_id: Mapped[text_default]
+    priority: Mapped[counter]
+    hidden: Mapped[flag]
+    image_blob: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    lease_until: Mapped[utc_null]
+
+
+class Document(Base):
+    """One attachment of a transaction, in submission order."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    transaction_id: Mapped[int] = mapped_column(
+        ForeignKey("transactions.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    file_type: Mapped[str] = mapped_column(String(16))
+    blob_key: Mapped[str] = mapped_column(String(128))
+    size: Mapped[int] = mapped_column(BigInteger)
+
+
+class Blob(Base):
+    """Blob contents, when the blob store is the database (several hosts, no shared disk)."""
+
+    __tablename__ = "blobs"
+
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)

@@ -1,0 +1,19 @@
+"""A unit of work: the repositories over one Session, inside one transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from interfax_soap.store.accounts import AccountRepository
+from interfax_soap.store.faxes import FaxRepository
+
+__all__ = ["UnitOfWork"]
+
+
+class UnitOfWork:
+    """Handed to the engine's ``*_txn`` functions; everything it does commits together."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.accounts = AccountRepository(session)
+        self.faxes = FaxRepository(session)
