@@ -12,17 +12,19 @@ from interfax_soap.asmx.schema import ServiceSchema, build_schema
 from interfax_soap.config import Settings
 from interfax_soap.engine.accounts import Accounts, SecurityPolicy
 from interfax_soap.engine.outbound import Outbound, SubmitPolicy
+from interfax_soap.engine.scheduler import RetryPolicy
+from interfax_soap.engine.worker import Worker, WorkerPolicy
 from interfax_soap.soap.context import CallContext
 from interfax_soap.soap.outbound import SERVICE_DOC, build_application
 from interfax_soap.store import migrate
-from interfax_soap.store.blobs import LocalBlobStore
+from interfax_soap.store.blobs import BlobStore, make_blob_store
 from interfax_soap.store.db import Database
+from interfax_soap.transports.virtual import DEFAULT_RULES, VirtualFaxNetwork
 
 __all__ = ["outbound_schema", "Services", "build_services", "build_site", "open_database"]
 
 logger = logging.getLogger(__name__)
 
-SUPPORTED_FILE_TYPES = ("TXT",)
 
 
 def outbound_schema() -> ServiceSchema:
@@ -50,14 +52,53 @@ def security_policy(settings: Settings) -> SecurityPolicy:
 @dataclasses.dataclass
 class Services:
     database: Database
-    blobs: LocalBlobStore
+    blobs: BlobStore
     accounts: Accounts
     outbound: Outbound
+    worker: Worker | None
 
 
-def build_services(settings: Settings, reactor: Any, database: Database) -> Services:
-    blobs = LocalBlobStore(Path(settings.server.data_dir) / "blobs")
+def build_worker(
+    settings: Settings, reactor: Any, database: Database, blobs: BlobStore
+) -> Worker:
+    """The fax worker with its render pool (stopped with the reactor) and transport."""
+    from interfax_soap.render.threaded import ThreadedRenderer
+
+    limits = settings.limits
+    renderer = ThreadedRenderer(
+        reactor,
+        workers=limits.render_workers,
+        timeout_seconds=limits.render_timeout_seconds,
+        memory_mb=limits.render_memory_mb,
+    )
+    network = settings.virtual_network
+    transport = VirtualFaxNetwork(
+        reactor, network.time_scale, network.csid, {**DEFAULT_RULES, **network.rules}
+    )
+    policy = WorkerPolicy(
+        concurrency=settings.worker.concurrency,
+        poll_seconds=settings.worker.poll_seconds,
+        lease_seconds=settings.worker.lease_seconds,
+        retry=RetryPolicy(network.busy_retry_seconds, network.retry_seconds, network.time_scale),
+        max_pages=limits.max_pages,
+        outbound_retention_days=limits.outbound_retention_days,
+        # SQLite serves one worker process: claims left by a dead one can be taken at once.
+        release_claims_on_start=database.is_sqlite,
+    )
+    worker = Worker(database, blobs, renderer, transport, reactor, policy)
+    reactor.addSystemEventTrigger("before", "shutdown", worker.stop)
+    reactor.addSystemEventTrigger("during", "shutdown", renderer.close)
+    return worker
+
+
+def build_services(
+    settings: Settings, reactor: Any, database: Database, with_worker: bool = True
+) -> Services:
+    from interfax_soap.render.threaded import supported_file_types
+
+    blobs = make_blob_store(settings.server.blob_store, settings.data_path, database.sessions)
     accounts = Accounts(database, reactor, security_policy(settings))
+    worker = build_worker(settings, reactor, database, blobs) if with_worker else None
     outbound = Outbound(
         database,
         blobs,
@@ -65,10 +106,11 @@ def build_services(settings: Settings, reactor: Any, database: Database) -> Serv
         reactor,
         SubmitPolicy(
             default_country=settings.numbers.default_country,
-            supported_file_types=SUPPORTED_FILE_TYPES,
+            supported_file_types=supported_file_types(),
         ),
+        wake_worker=worker.wake if worker else lambda: None,
     )
-    return Services(database, blobs, accounts, outbound)
+    return Services(database, blobs, accounts, outbound, worker)
 
 
 def build_site(settings: Settings, services: Services) -> AsmxSite:

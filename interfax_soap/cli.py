@@ -51,6 +51,12 @@ def _cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     return run_server(settings, with_worker=not args.no_worker)
 
 
+def _cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    from interfax_soap.server import run_worker
+
+    return run_worker(settings)
+
+
 def _cmd_user(settings: Settings, args: argparse.Namespace) -> int:
     from interfax_soap.engine.accounts import AdminError
     from interfax_soap.store.accounts import DuplicateName
@@ -146,6 +152,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int)
     serve.add_argument("--no-worker", action="store_true", help="no in-process fax worker")
     serve.set_defaults(func=_cmd_serve)
+
+    worker = commands.add_parser("worker", parents=[common], help="run only the fax worker")
+    worker.set_defaults(func=_cmd_worker)
 
     def secret(p: argparse.ArgumentParser) -> None:
         group = p.add_mutually_exclusive_group()

@@ -34,6 +34,9 @@ class ServerSettings:
     """Peers whose X-Forwarded-Proto/Host/For headers are honoured."""
     http_get_binding: bool = True
     """Offer the HTTP GET form binding (/dfs.asmx/Op?...)."""
+    blob_store: str = "local"
+    """Where documents and fax images live: ``local`` (the data folder) or ``database``
+    (for several hosts without a shared disk)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,6 +93,9 @@ class VirtualNetworkSettings:
     """Wait before the next attempt after a busy line."""
     retry_seconds: float = 300
     """Wait before the next attempt after any other failed call."""
+    rules: dict[str, str] = dataclasses.field(default_factory=dict)
+    """Extra or changed test numbers: national number -> ``ok[:CSID]``, ``fail:CODE``,
+    ``drop:PAGES:CODE`` or ``slow:SECONDS`` (merged over the built-in 555 01XX table)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -98,7 +104,7 @@ class WorkerSettings:
     """Faxes one worker process transmits at the same time."""
     poll_seconds: float = 1.0
     """How often an idle worker looks for due faxes (also woken directly in-process)."""
-    lease_seconds: float = 300
+    lease_seconds: float = 30
     """A claimed fax whose worker stops renewing its claim for this long is taken over."""
 
 
@@ -154,6 +160,13 @@ def _coerce(value: Any, kind: Any, path: str, source: str) -> Any:
             if not text:
                 raise ValueError(value)
             return value
+        if kind == dict[str, str]:
+            if text:
+                pairs = (p.partition("=") for p in value.split(",") if p.strip())
+                return {k.strip(): v.strip() for k, _, v in pairs}
+            if isinstance(value, Mapping):
+                return {str(k): str(v) for k, v in value.items()}
+            raise ValueError(value)
         if kind == tuple[str, ...]:
             if text:
                 return tuple(p.strip() for p in value.split(",") if p.strip())
@@ -231,4 +244,17 @@ def load_settings(
     settings = _layer(settings, _env_tree(environ), "environment")
     if overrides:
         settings = _layer(settings, overrides, "command line")
+    _validate(settings)
     return settings
+
+
+def _validate(settings: Settings) -> None:
+    """Cross-field and range checks, before anything starts."""
+    if settings.server.blob_store not in ("local", "database"):
+        raise ConfigError(f"server.blob_store: {settings.server.blob_store!r} is not local or database")
+    if settings.virtual_network.time_scale < 0:
+        raise ConfigError("virtual_network.time_scale: must be 0 or more")
+    if settings.worker.concurrency < 1:
+        raise ConfigError("worker.concurrency: must be 1 or more")
+    if settings.limits.max_request_mb <= 0:
+        raise ConfigError("limits.max_request_mb: must be more than 0")

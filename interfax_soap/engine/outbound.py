@@ -26,6 +26,8 @@ class Blobs(Protocol):
 
     def get(self, key: str) -> bytes | None: ...
 
+    def delete(self, key: str) -> None: ...
+
 
 @dataclasses.dataclass(frozen=True)
 class SubmitPolicy:

@@ -6,7 +6,19 @@ import dataclasses
 import datetime as dt
 from decimal import Decimal
 
-__all__ = ["UserRecord", "LoginState", "FaxRecord", "NewFax", "NewDocument", "DocumentRecord"]
+__all__ = [
+    "UserRecord",
+    "LoginState",
+    "FaxRecord",
+    "NewFax",
+    "NewDocument",
+    "DocumentRecord",
+    "Job",
+    "CallRecord",
+    "DocumentRejected",
+    "RenderRequest",
+    "RenderedFax",
+]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -104,3 +116,66 @@ class FaxRecord:
     priority: int
     hidden: bool
     image_blob: str | None
+
+
+@dataclasses.dataclass(frozen=True)
+class Job:
+    """A transaction claimed by a worker: what rendering or transmitting it needs."""
+
+    transaction_id: int
+    status: int
+    destination_fax: str
+    sender_csid: str
+    fine: bool
+    fine_rendering: bool
+    page_size: str
+    page_orientation: str
+    retries_to_perform: int
+    trials_performed: int
+    image_blob: str | None
+    postpone_time: dt.datetime | None
+    documents: tuple[DocumentRecord, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class CallRecord:
+    """One row of the durable call log."""
+
+    call_id: int
+    transaction_id: int
+    attempt: int
+    worker_id: str
+    number: str
+    started_at: dt.datetime
+    ended_at: dt.datetime | None
+    status: int | None
+    connected: bool
+    pages_sent: int
+    duration: int
+    remote_csid: str
+
+
+class DocumentRejected(Exception):
+    """A renderer's verdict that a document cannot become a fax (status 204000 / 204001)."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+@dataclasses.dataclass(frozen=True)
+class RenderRequest:
+    """What the renderer needs: the documents in order and the page set-up."""
+
+    documents: tuple[tuple[bytes, str], ...]
+    fine: bool
+    page_size: str
+    page_orientation: str
+    max_pages: int
+
+
+@dataclasses.dataclass(frozen=True)
+class RenderedFax:
+    tiff: bytes
+    pages: int

@@ -5,8 +5,13 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
-__all__ = ["LocalBlobStore"]
+from sqlalchemy import delete, select
+
+from interfax_soap.store.models import Blob
+
+__all__ = ["BlobStore", "LocalBlobStore", "DatabaseBlobStore", "make_blob_store"]
 
 
 class LocalBlobStore:
@@ -45,3 +50,38 @@ class LocalBlobStore:
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
+
+
+class DatabaseBlobStore:
+    """Blobs kept in the database's ``blobs`` table: for several hosts without a shared disk.
+
+    Blocking: call from the store's thread pool, never on the reactor.
+    """
+
+    def __init__(self, sessions: Any) -> None:
+        self._sessions = sessions
+
+    def new_key(self, prefix: str) -> str:
+        return f"{secrets.token_hex(16)}.{prefix}"
+
+    def put(self, key: str, data: bytes) -> None:
+        with self._sessions.begin() as session:
+            session.merge(Blob(key=key, data=data))
+
+    def get(self, key: str) -> bytes | None:
+        with self._sessions() as session:
+            return session.scalar(select(Blob.data).where(Blob.key == key))
+
+    def delete(self, key: str) -> None:
+        with self._sessions.begin() as session:
+            session.execute(delete(Blob).where(Blob.key == key))
+
+
+BlobStore = LocalBlobStore | DatabaseBlobStore
+
+
+def make_blob_store(kind: str, data_dir: Path, sessions: Any) -> BlobStore:
+    """``local`` (a folder in the data directory) or ``database``."""
+    if kind == "database":
+        return DatabaseBlobStore(sessions)
+    return LocalBlobStore(data_dir / "blobs")

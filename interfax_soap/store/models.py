@@ -22,7 +22,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from interfax_soap.store.types import UTCDateTime
 
-__all__ = ["Base", "Account", "User", "LoginFailure", "Transaction", "Document", "Blob"]
+__all__ = ["Base", "Account", "User", "LoginFailure", "Transaction", "Document", "Blob", "Call"]
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -150,3 +150,28 @@ class Blob(Base):
 
     key: Mapped[str] = mapped_column(String(128), primary_key=True)
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Call(Base):
+    """The durable call log: every call placed for a transaction, and how it ended.
+
+    A row is written (committed) before dialling; the end and the transaction's outcome are
+    written together. A row without an end belongs to a call that a crash interrupted.
+    """
+
+    __tablename__ = "calls"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    transaction_id: Mapped[int] = mapped_column(
+        ForeignKey("transactions.id", ondelete="CASCADE"), index=True
+    )
+    attempt: Mapped[int] = mapped_column(Integer)
+    worker_id: Mapped[str] = mapped_column(String(128))
+    number: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[utc]
+    ended_at: Mapped[utc_null]
+    status: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    connected: Mapped[flag]
+    pages_sent: Mapped[counter]
+    duration: Mapped[counter]
+    remote_csid: Mapped[text_default]

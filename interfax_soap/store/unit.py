@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from interfax_soap.store.accounts import AccountRepository
 from interfax_soap.store.faxes import FaxRepository
+from interfax_soap.store.jobs import JobRepository
 
 __all__ = ["UnitOfWork"]
 
@@ -17,3 +18,4 @@ class UnitOfWork:
         self.session = session
         self.accounts = AccountRepository(session)
         self.faxes = FaxRepository(session)
+        self.jobs = JobRepository(session)
