@@ -58,7 +58,7 @@ class FaxRepository:
             status=fax.status,
             submit_time=fax.submit_time,
             postpone_time=fax.postpone_time,
-            next_attempt_at=fax.postpone_time or fax.submit_time,
+            next_attempt_at=fax.submit_time,  # render at once; the postpone applies to calls
             destination_fax=fax.destination_fax,
             contact=fax.contact,
             subject=fax.subject,
