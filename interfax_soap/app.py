@@ -12,6 +12,9 @@ from interfax_soap.asmx.schema import ServiceSchema, build_schema
 from interfax_soap.config import Settings
 from interfax_soap.engine.accounts import Accounts, SecurityPolicy
 from interfax_soap.engine.outbound import Outbound, SubmitPolicy
+from interfax_soap.engine.management import FaxManagement
+from interfax_soap.engine.queries import FaxQueries
+from interfax_soap.engine.uploads import UploadPolicy, Uploads
 from interfax_soap.engine.scheduler import RetryPolicy
 from interfax_soap.engine.worker import Worker, WorkerPolicy
 from interfax_soap.soap.context import CallContext
@@ -55,6 +58,9 @@ class Services:
     blobs: BlobStore
     accounts: Accounts
     outbound: Outbound
+    queries: FaxQueries
+    management: FaxManagement
+    uploads: Uploads
     worker: Worker | None
 
 
@@ -99,6 +105,15 @@ def build_services(
     blobs = make_blob_store(settings.server.blob_store, settings.data_path, database.sessions)
     accounts = Accounts(database, reactor, security_policy(settings))
     worker = build_worker(settings, reactor, database, blobs) if with_worker else None
+    limits = settings.limits
+    uploads = Uploads(
+        database, blobs, accounts, reactor,
+        UploadPolicy(
+            chunk_bytes=int(limits.upload_chunk_mb * 1024 * 1024),
+            total_bytes=int(limits.upload_total_mb * 1024 * 1024),
+            idle_hours=limits.upload_session_hours,
+        ),
+    )
     outbound = Outbound(
         database,
         blobs,
@@ -108,16 +123,28 @@ def build_services(
             default_country=settings.numbers.default_country,
             supported_file_types=supported_file_types(),
         ),
+        uploads=uploads,
         wake_worker=worker.wake if worker else lambda: None,
     )
-    return Services(database, blobs, accounts, outbound, worker)
+    queries = FaxQueries(database, blobs, accounts)
+    management = FaxManagement(
+        database, accounts, reactor, settings.numbers.default_country,
+        wake_worker=worker.wake if worker else lambda: None,
+    )
+    return Services(database, blobs, accounts, outbound, queries, management, uploads, worker)
 
 
 def build_site(settings: Settings, services: Services) -> AsmxSite:
     proxies = ProxyPolicy(settings.server.trusted_proxies)
 
     def context(address: str) -> CallContext:
-        return CallContext(outbound=services.outbound, address=address)
+        return CallContext(
+            outbound=services.outbound,
+            queries=services.queries,
+            management=services.management,
+            uploads=services.uploads,
+            address=address,
+        )
 
     dfs = ServiceResource(outbound_schema(), context, proxies, settings.server.http_get_binding)
     root = RootResource({"dfs.asmx": dfs})

@@ -61,13 +61,15 @@ def _cmd_user(settings: Settings, args: argparse.Namespace) -> int:
     from interfax_soap.engine.accounts import AdminError
     from interfax_soap.store.accounts import DuplicateName
 
+    # Ask for the secret first: a missing password must not create or migrate a database.
+    password = _password(args) if args.action in ("add", "passwd") else ""
     database, accounts = _admin(settings)
     try:
         if args.action == "add":
-            user = accounts.add_user_sync(args.username, _password(args))
+            user = accounts.add_user_sync(args.username, password)
             print(f"user {user.username} added (id {user.user_id})")
         elif args.action == "passwd":
-            accounts.set_password_sync(args.username, _password(args))
+            accounts.set_password_sync(args.username, password)
             print(f"password of {args.username} changed")
         elif args.action == "list":
             users = database.transaction_sync("list_users", lambda uow: uow.accounts.list_users())

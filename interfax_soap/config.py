@@ -63,6 +63,12 @@ class LimitsSettings:
     """Memory limit of one rendering process."""
     render_workers: int = 2
     """Rendering processes."""
+    upload_chunk_mb: float = 3
+    """Largest chunk UploadFileChunk accepts."""
+    upload_total_mb: float = 20
+    """Largest total of one upload session (-1063 beyond)."""
+    upload_session_hours: float = 24
+    """An upload session unused for this long is deleted."""
 
 
 @dataclasses.dataclass(frozen=True)

@@ -16,7 +16,7 @@ def run_server(settings: Settings, with_worker: bool = True) -> int:
     """Opens and upgrades the database, listens, prints ``listening on ...``, runs the reactor."""
     from twisted.internet import reactor
 
-    from twisted.internet import defer
+    from twisted.internet import defer, task
 
     from interfax_soap.app import build_services, build_site, open_database
 
@@ -26,6 +26,9 @@ def run_server(settings: Settings, with_worker: bool = True) -> int:
     if services.worker is not None:
         worker = services.worker
         reactor.callWhenRunning(lambda: defer.Deferred.fromCoroutine(worker.start()))
+    # Abandoned upload sessions expire (hourly; several servers doing it is harmless).
+    expiry = task.LoopingCall(lambda: defer.Deferred.fromCoroutine(services.uploads.expire()))
+    reactor.callWhenRunning(expiry.start, 3600, now=True)
     site = build_site(settings, services)
     port = reactor.listenTCP(settings.server.port, site, interface=settings.server.host)
     address = port.getHost()

@@ -17,7 +17,7 @@ from spyne.model.complex import Array, ComplexModelBase  # noqa: E402
 from spyne.model.enum import EnumBase  # noqa: E402
 from spyne.model.primitive import Boolean, DateTime, Decimal, Integer, Unicode  # noqa: E402
 
-__all__ = ["Field", "ComplexType", "Operation", "ServiceSchema", "build_schema"]
+__all__ = ["Field", "ComplexType", "Operation", "ServiceSchema", "build_schema", "field_for"]
 
 # XSD kinds of simple values and their .NET defaults when the element is missing.
 SIMPLE_DEFAULTS: dict[str, Any] = {
@@ -167,3 +167,8 @@ def build_schema(application: Any, name: str, doc: str) -> ServiceSchema:
             )
         )
     return ServiceSchema(name, application.tns, doc, tuple(operations))
+
+
+def field_for(name: str, model: Any) -> Field:
+    """The .asmx description of one element of a Spyne type (e.g. to write it on its own)."""
+    return _Builder().field(name, model)

@@ -9,7 +9,7 @@ from typing import Any
 from interfax_soap.asmx.schema import Field
 from interfax_soap.asmx.values import format_value
 
-__all__ = ["escape", "write_fields", "write_field"]
+__all__ = ["escape", "write_fields", "write_field", "element_text"]
 
 # Characters XML 1.0 cannot carry at all; .NET would throw, we write a replacement instead.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -62,3 +62,18 @@ def write_field(out: list[str], field: Field, value: Any) -> None:
 def write_fields(out: list[str], fields: Sequence[Field], values: Sequence[Any]) -> None:
     for field, value in zip(fields, values, strict=True):
         write_field(out, field, value)
+
+
+def element_text(field: Field, value: Any, namespace: str) -> str:
+    """One element as an XML document string, default namespace on the root."""
+    out: list[str] = []
+    write_field(out, field, value)
+    if not out:
+        return ""
+    first = out[0]
+    name = field.name
+    if first.startswith(f"<{name} />"):
+        out[0] = f'<{name} xmlns="{namespace}" />'
+    else:
+        out[0] = first.replace(f"<{name}>", f'<{name} xmlns="{namespace}">', 1)
+    return '<?xml version="1.0" encoding="utf-8"?>' + "".join(out)

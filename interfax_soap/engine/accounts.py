@@ -8,29 +8,18 @@ import hashlib
 import hmac
 import logging
 import secrets
-from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any
 
 import argon2
-from twisted.internet import defer
 
 from interfax_soap.engine.clock import Clock, utcnow, zone
 from interfax_soap.engine.codes import ResultCode
+from interfax_soap.engine.ports import Store
 from interfax_soap.engine.records import LoginState, UserRecord
 
 __all__ = ["Credentials", "Caller", "AuthOutcome", "Accounts", "AdminError"]
 
 logger = logging.getLogger(__name__)
-
-
-class Store(Protocol):
-    """What the engine needs of the store port."""
-
-    def transaction(self, name: str, fn: Callable[[Any], Any]) -> defer.Deferred[Any]: ...
-
-    def run(self, fn: Callable[..., Any], *args: Any) -> defer.Deferred[Any]: ...
-
-    def transaction_sync(self, name: str, fn: Callable[[Any], Any]) -> Any: ...
 
 
 @dataclasses.dataclass(frozen=True)

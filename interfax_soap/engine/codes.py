@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 
-__all__ = ["ResultCode", "FaxStatus", "is_final"]
+__all__ = ["ResultCode", "FaxStatus", "is_final", "describe_result_code", "all_result_codes"]
 
 
 class _Described(enum.IntEnum):
@@ -87,3 +87,16 @@ class FaxStatus(_Described):
 def is_final(status: int) -> bool:
     """True when a transaction status will not change any more (0 or a failure code)."""
     return status >= 0
+
+
+def describe_result_code(code: int) -> str:
+    """GetErrorDescription: InterFAX's text for a result code."""
+    try:
+        return ResultCode(code).description
+    except ValueError:
+        return f"Unknown error code {code}"
+
+
+def all_result_codes() -> list[tuple[int, str]]:
+    """GetAllErrorCodes: every result code, with its description, in numeric order."""
+    return sorted((int(code), code.description) for code in ResultCode)

@@ -18,6 +18,8 @@ __all__ = [
     "DocumentRejected",
     "RenderRequest",
     "RenderedFax",
+    "FaxFilter",
+    "UploadRecord",
 ]
 
 
@@ -170,6 +172,7 @@ class RenderRequest:
 
     documents: tuple[tuple[bytes, str], ...]
     fine: bool
+    fine_rendering: bool
     page_size: str
     page_orientation: str
     max_pages: int
@@ -179,3 +182,28 @@ class RenderRequest:
 class RenderedFax:
     tiff: bytes
     pages: int
+
+
+@dataclasses.dataclass(frozen=True)
+class FaxFilter:
+    """Which of a user's transactions a query selects (IDs inclusive)."""
+
+    id_min: int | None = None
+    id_max: int | None = None
+    ids: tuple[int, ...] | None = None
+    parent_id: int | None = None
+    active_only: bool = False
+    include_hidden: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class UploadRecord:
+    """A chunk-upload session."""
+
+    session_id: str
+    user_id: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    size: int
+    blob_key: str
+    closed: bool

@@ -18,10 +18,9 @@ from typing import Any, Protocol
 
 from twisted.internet import defer, task
 
-from interfax_soap.engine.accounts import Store
 from interfax_soap.engine.clock import Clock, utcnow
 from interfax_soap.engine.codes import FaxStatus
-from interfax_soap.engine.outbound import Blobs
+from interfax_soap.engine.ports import Blobs, Store
 from interfax_soap.engine.records import (
     DocumentRejected,
     Job,
@@ -198,6 +197,7 @@ class Worker:
         request = RenderRequest(
             documents=tuple(documents),
             fine=job.fine,
+            fine_rendering=job.fine_rendering,
             page_size=job.page_size,
             page_orientation=job.page_orientation,
             max_pages=self._policy.max_pages,
@@ -365,8 +365,9 @@ def _call_ended_txn(
 
 
 def _expire_txn(uow: Any, before: dt.datetime) -> list[str]:
-    keys: list[str] = []
+    """Forgets old blobs; returns the keys no transaction references any more."""
+    keys: set[str] = set()
     for transaction_id, blob_keys in uow.jobs.expired_blobs(before, 500):
         uow.jobs.forget_blobs(transaction_id)
-        keys.extend(blob_keys)
-    return keys
+        keys.update(blob_keys)
+    return sorted(key for key in keys if not uow.jobs.blob_in_use(key))

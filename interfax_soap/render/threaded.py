@@ -40,7 +40,7 @@ class ThreadedRenderer:
             DocumentRejected: the document cannot be rendered (204000) or is over the limits
                 (204001).
         """
-        from interfax_soap.render.documents import RenderOptions
+        from interfax_soap.render.options import RenderOptions
         from interfax_soap.render.errors import RenderError
 
         if not self._threads_started:
@@ -51,6 +51,9 @@ class ThreadedRenderer:
             page_size=request.page_size or "A4",
             orientation=request.page_orientation or "Portrait",
             max_pages=request.max_pages,
+            # IsFineRendering asks for greyscale-friendly dithering; otherwise each page
+            # decides (text is thresholded, photos dithered).
+            halftone=True if request.fine_rendering else None,
         )
         try:
             rendered = await threads.deferToThreadPool(

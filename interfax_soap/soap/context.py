@@ -13,6 +13,9 @@ __all__ = ["CallContext"]
 @dataclasses.dataclass(frozen=True)
 class CallContext:
     outbound: Any
+    queries: Any
+    management: Any
+    uploads: Any
     address: str
 
     def credentials(self, username: str | None, password: str | None) -> Credentials:

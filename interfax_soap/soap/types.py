@@ -8,7 +8,14 @@ from interfax_soap.soap.declare import Date, Int, Money, Short, String
 
 from spyne.model.complex import Array, ComplexModel  # noqa: E402
 
-__all__ = ["FaxItem", "ArrayOfFaxItem", "FaxItemEx", "ArrayOfFaxItemEx"]
+__all__ = [
+    "FaxItem",
+    "ArrayOfFaxItem",
+    "FaxItemEx",
+    "ArrayOfFaxItemEx",
+    "ErrorMessage",
+    "ArrayOfErrorMessage",
+]
 
 
 class FaxItem(ComplexModel):
@@ -69,3 +76,13 @@ class FaxItemEx(ComplexModel):
 
 
 ArrayOfFaxItemEx = Array(FaxItemEx, type_name="ArrayOfFaxItemEx")
+
+
+class ErrorMessage(ComplexModel):
+    """GetAllErrorCodes's item (shape chosen in CONVENTIONS.md)."""
+
+    __namespace__ = ns.OUTBOUND
+    _type_info = [("Code", Int), ("Description", String)]
+
+
+ArrayOfErrorMessage = Array(ErrorMessage, type_name="ArrayOfErrorMessage")

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
-from interfax_soap.store.models import Blob
+from interfax_soap.store.models import Blob, BlobPart
 
 __all__ = ["BlobStore", "LocalBlobStore", "DatabaseBlobStore", "make_blob_store"]
 
@@ -48,6 +48,18 @@ class LocalBlobStore:
         except FileNotFoundError:
             return None
 
+    def write_at(self, key: str, offset: int, data: bytes) -> None:
+        """Writes ``data`` at ``offset``, dropping anything after it: a retried chunk lands
+        in the same place, whatever a failed attempt left behind."""
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "r+b" if path.exists() else "w+b") as handle:
+            handle.truncate(offset)
+            handle.seek(offset)
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
 
@@ -70,11 +82,26 @@ class DatabaseBlobStore:
 
     def get(self, key: str) -> bytes | None:
         with self._sessions() as session:
-            return session.scalar(select(Blob.data).where(Blob.key == key))
+            whole = session.scalar(select(Blob.data).where(Blob.key == key))
+            if whole is not None:
+                return bytes(whole)
+            parts = list(
+                session.scalars(
+                    select(BlobPart.data).where(BlobPart.key == key).order_by(BlobPart.offset)
+                )
+            )
+            return b"".join(bytes(p) for p in parts) if parts else None
+
+    def write_at(self, key: str, offset: int, data: bytes) -> None:
+        """Stores a part at ``offset`` (parts after it are dropped, as a file is truncated)."""
+        with self._sessions.begin() as session:
+            session.execute(delete(BlobPart).where(BlobPart.key == key, BlobPart.offset >= offset))
+            session.add(BlobPart(key=key, offset=offset, data=data))
 
     def delete(self, key: str) -> None:
         with self._sessions.begin() as session:
             session.execute(delete(Blob).where(Blob.key == key))
+            session.execute(delete(BlobPart).where(BlobPart.key == key))
 
 
 BlobStore = LocalBlobStore | DatabaseBlobStore

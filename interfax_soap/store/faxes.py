@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from interfax_soap.engine.records import DocumentRecord, FaxRecord, NewFax
+from interfax_soap.engine.records import DocumentRecord, FaxFilter, FaxRecord, NewFax
 from interfax_soap.store.models import Document, Transaction, User
 
 __all__ = ["FaxRepository"]
@@ -107,17 +107,43 @@ class FaxRepository:
         return [DocumentRecord(r.position, r.file_type, r.blob_key, r.size) for r in rows]
 
     def count_for_user(self, user_id: int) -> int:
+        """Transactions the user's log shows (hidden ones excluded)."""
         return self._session.scalar(
-            select(func.count()).select_from(Transaction).where(Transaction.user_id == user_id)
+            select(func.count())
+            .select_from(Transaction)
+            .where(Transaction.user_id == user_id, Transaction.hidden.is_(False))
         ) or 0
 
-    def below(self, user_id: int, last_transaction_id: int, limit: int) -> list[FaxRecord]:
-        """The user's transactions with an ID below ``last_transaction_id``, newest first."""
+    def find(self, user_id: int, where: FaxFilter, limit: int | None) -> list[FaxRecord]:
+        """The user's transactions matching ``where``, newest first."""
+        query = (
+            select(Transaction, User.username)
+            .join(User, User.id == Transaction.user_id)
+            .where(Transaction.user_id == user_id)
+        )
+        if where.id_min is not None:
+            query = query.where(Transaction.id >= where.id_min)
+        if where.id_max is not None:
+            query = query.where(Transaction.id <= where.id_max)
+        if where.ids is not None:
+            query = query.where(Transaction.id.in_(where.ids))
+        if where.parent_id is not None:
+            query = query.where(Transaction.parent_transaction_id == where.parent_id)
+        if where.active_only:
+            query = query.where(Transaction.status < 0)
+        if not where.include_hidden:
+            query = query.where(Transaction.hidden.is_(False))
+        query = query.order_by(Transaction.id.desc())
+        if limit is not None:
+            query = query.limit(limit)
+        return [_record(*row) for row in self._session.execute(query)]
+
+    def members(self, parent_transaction_id: int) -> list[FaxRecord]:
+        """Every transaction of a batch (the parent included), oldest first."""
         rows = self._session.execute(
             select(Transaction, User.username)
             .join(User, User.id == Transaction.user_id)
-            .where(Transaction.user_id == user_id, Transaction.id < last_transaction_id)
-            .order_by(Transaction.id.desc())
-            .limit(limit)
+            .where(Transaction.parent_transaction_id == parent_transaction_id)
+            .order_by(Transaction.id)
         )
-        return [_record(*r) for r in rows]
+        return [_record(*row) for row in rows]

@@ -191,6 +191,14 @@ class JobRepository:
             found.append((transaction_id, keys))
         return found
 
+    def blob_in_use(self, key: str) -> bool:
+        """A blob still referenced (resends and batch members share documents)."""
+        document = self._session.scalar(select(Document.id).where(Document.blob_key == key).limit(1))
+        image = self._session.scalar(
+            select(Transaction.id).where(Transaction.image_blob == key).limit(1)
+        )
+        return document is not None or image is not None
+
     def forget_blobs(self, transaction_id: int) -> None:
         self._session.execute(
             update(Transaction).where(Transaction.id == transaction_id).values(image_blob=None)

@@ -62,6 +62,9 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
             after = MigrationContext.configure(connection).get_current_revision()
         finally:
             if is_pg:
+                # A failed revision leaves the transaction aborted: roll back first, or the unlock
+                # fails, hides the real error and leaves the lock held by the pooled connection.
+                connection.rollback()
                 connection.execute(
                     text("SELECT pg_advisory_unlock(:key)"), {"key": _MIGRATION_LOCK_KEY}
                 )

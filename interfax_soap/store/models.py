@@ -22,7 +22,18 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from interfax_soap.store.types import UTCDateTime
 
-__all__ = ["Base", "Account", "User", "LoginFailure", "Transaction", "Document", "Blob", "Call"]
+__all__ = [
+    "Base",
+    "Account",
+    "User",
+    "LoginFailure",
+    "Transaction",
+    "Document",
+    "Blob",
+    "BlobPart",
+    "Call",
+    "UploadSession",
+]
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -175,3 +186,27 @@ class Call(Base):
     pages_sent: Mapped[counter]
     duration: Mapped[counter]
     remote_csid: Mapped[text_default]
+
+
+class UploadSession(Base):
+    """A chunk-upload session (StartFileUpload ... SendfaxEx_2 with ``/sessionID=``)."""
+
+    __tablename__ = "upload_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[utc]
+    updated_at: Mapped[utc]
+    size: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    blob_key: Mapped[str] = mapped_column(String(128))
+    closed: Mapped[flag]
+
+
+class BlobPart(Base):
+    """Parts of a blob being written in pieces, when the blob store is the database."""
+
+    __tablename__ = "blob_parts"
+
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    offset: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)

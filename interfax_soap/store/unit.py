@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from interfax_soap.store.accounts import AccountRepository
 from interfax_soap.store.faxes import FaxRepository
 from interfax_soap.store.jobs import JobRepository
+from interfax_soap.store.uploads import UploadRepository
 
 __all__ = ["UnitOfWork"]
 
@@ -19,3 +20,4 @@ class UnitOfWork:
         self.accounts = AccountRepository(session)
         self.faxes = FaxRepository(session)
         self.jobs = JobRepository(session)
+        self.uploads = UploadRepository(session)
