@@ -14,6 +14,7 @@ from interfax_soap.engine.accounts import Accounts, SecurityPolicy
 from interfax_soap.engine.outbound import Outbound, SubmitPolicy
 from interfax_soap.engine.management import FaxManagement
 from interfax_soap.engine.queries import FaxQueries
+from interfax_soap.engine.search import FaxSearcher
 from interfax_soap.engine.uploads import UploadPolicy, Uploads
 from interfax_soap.engine.scheduler import RetryPolicy
 from interfax_soap.engine.worker import Worker, WorkerPolicy
@@ -61,6 +62,7 @@ class Services:
     queries: FaxQueries
     management: FaxManagement
     uploads: Uploads
+    search: FaxSearcher
     worker: Worker | None
 
 
@@ -131,7 +133,10 @@ def build_services(
         database, accounts, reactor, settings.numbers.default_country,
         wake_worker=worker.wake if worker else lambda: None,
     )
-    return Services(database, blobs, accounts, outbound, queries, management, uploads, worker)
+    search = FaxSearcher(database, accounts, reactor)
+    return Services(
+        database, blobs, accounts, outbound, queries, management, uploads, search, worker
+    )
 
 
 def build_site(settings: Settings, services: Services) -> AsmxSite:
@@ -143,6 +148,7 @@ def build_site(settings: Settings, services: Services) -> AsmxSite:
             queries=services.queries,
             management=services.management,
             uploads=services.uploads,
+            search=services.search,
             address=address,
         )
 

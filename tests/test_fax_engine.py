@@ -56,17 +56,20 @@ def engine_server(server: RunningServer) -> RunningServer:
     return server
 
 
+ALL = -1  # every page submitted
 EXPECTED = [
-    # (national number, final status, pages sent of a 2-page fax, calls placed with 3 retries)
-    ("2125550100", 0, 2, 1),
+    # (national number, final status, pages sent, calls placed with 3 retries)
+    ("2125550100", 0, ALL, 1),
     ("2125550117", 6017, 0, 3),
     ("2125550118", 6018, 0, 3),
     ("2125550101", 6001, 0, 3),
     ("2125550188", 6088, 0, 3),
     ("2125550136", 3936, 0, 3),
     ("2125550168", 3268, 1, 3),
-    ("2125550199", 0, 2, 1),
+    ("2125550199", 0, ALL, 1),
 ]
+# XML 1.0 cannot carry a form feed, so a two-page text is a long one.
+TWO_PAGES = "\n".join(f"Line {n}: the quick brown fox jumps over the lazy dog" for n in range(130))
 
 
 def test_send_char_fax_reaches_every_final_status_with_its_fields_and_image(
@@ -76,7 +79,7 @@ def test_send_char_fax_reaches_every_final_status_with_its_fields_and_image(
     ids = {}
     for national, *_ in EXPECTED:
         ids[national] = send_char_fax(
-            session, engine_server.dfs, USER, PASSWORD, f"+1 {national}", "page one\fpage two"
+            session, engine_server.dfs, USER, PASSWORD, f"+1 {national}", TWO_PAGES
         )
         assert ids[national] > 0
     first = fax_status(session, engine_server.dfs, USER, PASSWORD)
@@ -91,9 +94,10 @@ def test_send_char_fax_reaches_every_final_status_with_its_fields_and_image(
     try:
         for national, status, pages_sent, calls in EXPECTED:
             item = items[ids[national]]
+            submitted = int(item["PagesSubmitted"])
+            assert submitted >= 2
             assert int(item["Status"]) == status, national
-            assert int(item["PagesSent"]) == pages_sent, national
-            assert int(item["PagesSubmitted"]) == 2
+            assert int(item["PagesSent"]) == (submitted if pages_sent == ALL else pages_sent)
             assert item["DestinationFax"] == f"001{national}"
             assert item["CompletionTime"] > item["SubmitTime"]
             if status == 0:
@@ -104,8 +108,8 @@ def test_send_char_fax_reaches_every_final_status_with_its_fields_and_image(
             log = database.transaction_sync("calls", lambda uow, i=ids[national]: uow.jobs.calls(i))
             assert [c.status for c in log][-1] == status and len(log) == calls
             image = Image.open(io.BytesIO(blobs.get(record.image_blob)))
-            assert image.n_frames == 2
-            for frame in range(2):
+            assert image.n_frames == submitted
+            for frame in range(submitted):
                 image.seek(frame)
                 assert image.size[0] == 1728
                 assert image.info["compression"] in ("group3", "group4")
@@ -143,12 +147,14 @@ def test_a_killed_server_resumes_every_fax_and_sends_none_twice(
         database.engine.dispose()
     sent = Counter(c.transaction_id for c in calls if c.status == 0)
     assert all(count == 1 for count in sent.values()), sent
-    for transaction_id in ids:
+    for n, transaction_id in enumerate(ids):
         status = int(items[transaction_id]["Status"])
-        assert status >= 0
-        if status == 0:
-            assert sent[transaction_id] == 1
-    assert sum(1 for t in ids if int(items[t]["Status"]) == 0) >= 15  # +1 212 555 0101 fails
+        # +1 212 555 0101 is not operational; the others are sent exactly once.
+        assert status == (6001 if n % 3 == 1 else 0), (n, status)
+        assert sent[transaction_id] == (0 if n % 3 == 1 else 1)
+    interrupted = [c for c in calls if c.status == 1]
+    assert all(c.ended_at is not None for c in calls)
+    print(f"calls interrupted by the kill: {len(interrupted)}")
 
 
 def start_worker(env: dict[str, str]) -> subprocess.Popen[str]:

@@ -148,6 +148,7 @@ class Accounts:
     def add_user_sync(self, username: str, password: str) -> UserRecord:
         if not username or len(username) > 100:
             raise AdminError("a username has 1 to 100 characters")
+        _require_password(password)
         password_hash = self.hash_password(password)
         now = utcnow(self._clock)
         return self._store.transaction_sync(
@@ -155,6 +156,7 @@ class Accounts:
         )
 
     def set_password_sync(self, username: str, password: str) -> None:
+        _require_password(password)
         password_hash = self.hash_password(password)
 
         def txn(uow: Any) -> None:
@@ -201,6 +203,12 @@ class Accounts:
             uow.accounts.update_user(user.user_id, account_id=account_id)
 
         self._store.transaction_sync("add_account_user", txn)
+
+
+def _require_password(password: str) -> None:
+    # An empty password would let a client that sends an empty <Password/> in.
+    if not password:
+        raise AdminError("a password must not be empty")
 
 
 def _require_user(uow: Any, username: str) -> UserRecord:

@@ -32,10 +32,9 @@ def canonical_fax_number(raw: str | None, default_country: str = "") -> str | No
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
         return None
+    # Only complete numbers: a local-only one (``+1 555 0100``, no area code) cannot be dialled
+    # as 00 + country code + national number.
     reason = phonenumbers.is_possible_number_with_reason(number)
-    if reason not in (
-        phonenumbers.ValidationResult.IS_POSSIBLE,
-        phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY,
-    ):
+    if reason != phonenumbers.ValidationResult.IS_POSSIBLE:
         return None
     return "00" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)[1:]

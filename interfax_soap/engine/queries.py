@@ -11,7 +11,7 @@ from interfax_soap.engine.codes import ResultCode
 from interfax_soap.engine.ports import Blobs, Store
 from interfax_soap.engine.records import FaxFilter, FaxRecord
 
-__all__ = ["FaxQueries", "StatusList", "ImageResult", "parse_verb", "QUERY_LIMIT"]
+__all__ = ["FaxQueries", "StatusList", "ImageResult", "parse_verb", "in_zone", "QUERY_LIMIT"]
 
 # "MaxItems -1 = no limit (still capped by system limits)".
 QUERY_LIMIT = 10_000
@@ -31,7 +31,7 @@ class ImageResult:
     image: bytes | None = None
 
 
-def _in_zone(record: FaxRecord, tz: dt.tzinfo) -> FaxRecord:
+def in_zone(record: FaxRecord, tz: dt.tzinfo) -> FaxRecord:
     """The record with its times in the caller's zone, as responses write them."""
 
     def local(value: dt.datetime | None) -> dt.datetime | None:
@@ -107,7 +107,7 @@ class FaxQueries:
             ),
         )
         return StatusList(
-            ResultCode.OK, tuple(_in_zone(item, caller.tz) for item in items), total
+            ResultCode.OK, tuple(in_zone(item, caller.tz) for item in items), total
         )
 
     async def fax_query(
@@ -126,7 +126,7 @@ class FaxQueries:
             "fax_query", lambda uow: uow.faxes.find(caller.user_id, where, limit) if limit else []
         )
         return StatusList(
-            ResultCode.OK, tuple(_in_zone(item, caller.tz) for item in items), len(items)
+            ResultCode.OK, tuple(in_zone(item, caller.tz) for item in items), len(items)
         )
 
     async def fax_image(self, credentials: Credentials, transaction_id: int) -> ImageResult:

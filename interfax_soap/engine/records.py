@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 __all__ = [
     "UserRecord",
@@ -20,6 +21,9 @@ __all__ = [
     "RenderedFax",
     "FaxFilter",
     "UploadRecord",
+    "Condition",
+    "FaxSearch",
+    "SearchResult",
 ]
 
 
@@ -207,3 +211,38 @@ class UploadRecord:
     size: int
     blob_key: str
     closed: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class Condition:
+    """One FaxQuery2 condition on a transaction field (values already parsed)."""
+
+    field: str  # subject, destination_fax, username, reply_email, transaction_id, ...
+    operator: str  # Equals, GreaterThan, GreaterOrEqual, LessThan, LessOrEqual, Like, ...
+    values: tuple[Any, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class FaxSearch:
+    """FaxQuery2 as the store runs it."""
+
+    user_ids: tuple[int, ...]
+    conditions: tuple[Condition, ...] = ()
+    submitted_from: dt.datetime | None = None
+    submitted_to: dt.datetime | None = None
+    include_hidden: bool = False
+    only_parents: bool = False
+    order_by: str = "transaction_id"
+    ascending: bool = False
+    offset: int = 0
+    limit: int = 100
+    with_items: bool = True
+    with_stats: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class SearchResult:
+    items: tuple[FaxRecord, ...]
+    total: int
+    stats: tuple[tuple[int, int], ...]  # (status, count)
+    batch_sizes: dict[int, int]  # parent TransactionID -> members

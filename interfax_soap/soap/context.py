@@ -16,6 +16,7 @@ class CallContext:
     queries: Any
     management: Any
     uploads: Any
+    search: Any
     address: str
 
     def credentials(self, username: str | None, password: str | None) -> Credentials:

@@ -14,6 +14,8 @@ from interfax_soap.asmx.xmlwrite import element_text
 from interfax_soap.engine.codes import ResultCode, all_result_codes, describe_result_code
 from interfax_soap.engine.outbound import SendRequest
 from interfax_soap.engine.records import FaxRecord
+from interfax_soap.engine.search import QueryControl as SearchControl
+from interfax_soap.engine.search import QueryForm as SearchForm
 from interfax_soap.soap import compat  # noqa: F401  (shims before Spyne)
 from interfax_soap.soap.context import CallContext
 from interfax_soap.soap.declare import Bool, Bytes, Date, Int, Long, String, operation
@@ -24,6 +26,11 @@ from interfax_soap.soap.types import (
     ErrorMessage,
     FaxItem,
     FaxItemEx,
+    FaxItemEx2,
+    FaxQueryResult,
+    QueryControl,
+    QueryForm,
+    StatusCount,
 )
 
 from spyne import Application, ServiceBase  # noqa: E402
@@ -107,6 +114,62 @@ def fax_item_ex(record: FaxRecord) -> FaxItemEx:
     )
 
 
+_FORM_FIELDS = {
+    "Subject": "subject",
+    "FaxNumber": "destination_fax",
+    "UserID": "username",
+    "ReplyAddress": "reply_email",
+    "TransactionID": "transaction_id",
+    "ParentTransactionID": "parent_transaction_id",
+    "Status": "status",
+}
+
+
+def _query_form(form: Any) -> SearchForm:
+    conditions = {}
+    for wire, field in _FORM_FIELDS.items():
+        condition = getattr(form, wire, None) if form is not None else None
+        if condition is not None:
+            conditions[field] = (condition.Verb or "Equals", condition.VerbData)
+    return SearchForm(
+        conditions=conditions,
+        date_from=getattr(form, "DateFrom", None),
+        date_to=getattr(form, "DateTo", None),
+        show_hidden=bool(getattr(form, "ShowHiddenTransactions", False)),
+    )
+
+
+def _query_control(control: Any) -> SearchControl:
+    if control is None:
+        return SearchControl(return_items=False)
+    return SearchControl(
+        only_parents=bool(control.OnlyParents),
+        num_results=int(control.NumOfResults or 0),
+        starting_record=int(control.StartingRecord or 0),
+        order_by=control.OrderBy or "TransactionID",
+        ascending=bool(control.AscOrderDirection),
+        return_items=bool(control.ReturnItems),
+        return_stats=bool(control.ReturnStats),
+    )
+
+
+def fax_item_ex2(record: FaxRecord, batch_sizes: dict[int, int], gmt_bias: int) -> FaxItemEx2:
+    """FaxQuery2's 35-field view: FaxItemEx plus the batch size and the user's GMT bias."""
+    extended = fax_item_ex(record)
+    values = {name: getattr(extended, name) for name in FaxItemEx._type_info}
+    return FaxItemEx2(
+        **values,
+        LocaleID=0,
+        GMTBias=gmt_bias,
+        RetriesInterval=0,
+        UserData="",
+        DeleteAfterUsage="",
+        Mode="",
+        NumOfTransactions=batch_sizes.get(record.transaction_id, 1),
+        MessageID="",
+    )
+
+
 class InterFax(ServiceBase):
     """dfs.asmx. Each method: wire arguments -> one engine call -> wire result."""
 
@@ -133,6 +196,39 @@ class InterFax(ServiceBase):
             return None, 0, 0, int(result.code)
         items = [fax_item_ex(record) for record in result.items]
         return items, result.total_count, len(items), 0
+
+    @operation(
+        "FaxQuery2",
+        [
+            *_CREDENTIALS,
+            ("query_form", "QueryForm", QueryForm.customize(min_occurs=1, nillable=False)),
+            ("query_control", "QueryControl", QueryControl.customize(min_occurs=1, nillable=False)),
+        ],
+        [("FaxQuery2Result", FaxQueryResult.customize(min_occurs=1, nillable=False))],
+        doc=f"Returns full information {_REFERENCE} regarding a population determined by query "
+        "form.",
+    )
+    async def fax_query2(
+        ctx: CallContext, username: Any, password: Any, query_form: Any, query_control: Any
+    ) -> FaxQueryResult:
+        """FaxQuery2: QueryForm conditions, QueryControl paging/order/stats (COMPAT 21)."""
+        answer = await ctx.search.fax_query2(
+            ctx.credentials(username, password), _query_form(query_form),
+            _query_control(query_control),
+        )
+        items = None
+        if answer.items is not None:
+            items = [
+                fax_item_ex2(record, answer.batch_sizes, answer.gmt_bias_minutes)
+                for record in answer.items
+            ]
+        stats = None
+        if answer.stats is not None:
+            stats = [StatusCount(Status=status, Count=count) for status, count in answer.stats]
+        return FaxQueryResult(
+            ResultCode=int(answer.code), FaxItems=items, Stats=stats,
+            TotalTransactionsNum=answer.total,
+        )
 
     @operation(
         "FaxQuery",

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from interfax_soap import ns
 from interfax_soap.soap import compat  # noqa: F401  (shims before Spyne)
-from interfax_soap.soap.declare import Date, Int, Money, Short, String
+from interfax_soap.soap.declare import Bool, Date, Int, Money, Short, String
 
 from spyne.model.complex import Array, ComplexModel  # noqa: E402
+from spyne.model.enum import Enum  # noqa: E402
 
 __all__ = [
     "FaxItem",
@@ -15,6 +16,12 @@ __all__ = [
     "ArrayOfFaxItemEx",
     "ErrorMessage",
     "ArrayOfErrorMessage",
+    "QueryForm",
+    "QueryControl",
+    "QueryCondition",
+    "FaxQueryResult",
+    "FaxItemEx2",
+    "StatusCount",
 ]
 
 
@@ -86,3 +93,84 @@ class ErrorMessage(ComplexModel):
 
 
 ArrayOfErrorMessage = Array(ErrorMessage, type_name="ArrayOfErrorMessage")
+
+
+SQLOperatorEnum = Enum(
+    "Equals", "GreaterThan", "GreaterOrEqual", "LessThan", "LessOrEqual", "Like", "IncludedIn",
+    "Between", type_name="SQLOperatorEnum",
+)
+OrderByColumnEnum = Enum(
+    "TransactionID", "SubmitTime", "CompletionTime", "Status", "DestinationFax", "Subject",
+    "PagesSent", "UserID", "ReplyEmail", type_name="OrderByColumnEnum",
+)
+
+
+class QueryCondition(ComplexModel):
+    __namespace__ = ns.OUTBOUND
+    _type_info = [("Verb", SQLOperatorEnum), ("VerbData", String)]
+
+
+# .NET structs: always present (minOccurs 1, not nillable), never omitted (ASPNET-OBSERVED).
+_Condition = QueryCondition.customize(min_occurs=1, nillable=False)
+
+
+class QueryForm(ComplexModel):
+    __namespace__ = ns.OUTBOUND
+    _type_info = [
+        ("Subject", _Condition),
+        ("FaxNumber", _Condition),
+        ("DateFrom", Date),
+        ("DateTo", Date),
+        ("UserID", _Condition),
+        ("ReplyAddress", _Condition),
+        ("TransactionID", _Condition),
+        ("ParentTransactionID", _Condition),
+        ("Status", _Condition),
+        ("ShowHiddenTransactions", Bool),
+    ]
+
+
+class QueryControl(ComplexModel):
+    __namespace__ = ns.OUTBOUND
+    _type_info = [
+        ("OnlyParents", Bool),
+        ("NumOfResults", Int),
+        ("StartingRecord", Int),
+        ("OrderBy", OrderByColumnEnum),
+        ("AscOrderDirection", Bool),
+        ("ReturnItems", Bool),
+        ("ReturnStats", Bool),
+    ]
+
+
+class FaxItemEx2(ComplexModel):
+    """FaxQuery2's record: FaxItemEx and eight more fields."""
+
+    __namespace__ = ns.OUTBOUND
+    _type_info = [
+        *FaxItemEx._type_info.items(),
+        ("LocaleID", Int),
+        ("GMTBias", Int),
+        ("RetriesInterval", Int),
+        ("UserData", String),
+        ("DeleteAfterUsage", String),
+        ("Mode", String),
+        ("NumOfTransactions", Int),
+        ("MessageID", String),
+    ]
+
+
+class StatusCount(ComplexModel):
+    __namespace__ = ns.OUTBOUND
+    _type_info = [("Status", Int), ("Count", Int)]
+
+
+class FaxQueryResult(ComplexModel):
+    __namespace__ = ns.OUTBOUND
+    _type_info = [
+        ("ResultCode", Int),
+        ("FaxItems", Array(FaxItemEx2, type_name="ArrayOfFaxItemEx2")),
+        ("Stats", Array(StatusCount, type_name="ArrayOfStatusCount")),
+        ("ErrorsDescriptionHTMLFormat", String),
+        ("TotalTransactionsNum", Int),
+    ]

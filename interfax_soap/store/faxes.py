@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from interfax_soap.engine.records import DocumentRecord, FaxFilter, FaxRecord, NewFax
+from interfax_soap.engine.records import (
+    Condition,
+    DocumentRecord,
+    FaxFilter,
+    FaxRecord,
+    FaxSearch,
+    NewFax,
+    SearchResult,
+)
 from interfax_soap.store.models import Document, Transaction, User
 
 __all__ = ["FaxRepository"]
@@ -147,3 +157,101 @@ class FaxRepository:
             .order_by(Transaction.id)
         )
         return [_record(*row) for row in rows]
+
+    def search(self, search: FaxSearch) -> SearchResult:
+        """FaxQuery2: conditions, date range, hidden, parents only; ordered and paged;
+        the total and per-status counts are over every match, before paging."""
+        where = [Transaction.user_id.in_(search.user_ids)]
+        for condition in search.conditions:
+            where.append(_condition(condition))
+        if search.submitted_from is not None:
+            where.append(Transaction.submit_time >= search.submitted_from)
+        if search.submitted_to is not None:
+            where.append(Transaction.submit_time <= search.submitted_to)
+        if not search.include_hidden:
+            where.append(Transaction.hidden.is_(False))
+        if search.only_parents:
+            where.append(Transaction.parent_transaction_id == Transaction.id)
+        base = select(Transaction, User.username).join(User, User.id == Transaction.user_id)
+        total = self._session.scalar(
+            select(func.count()).select_from(Transaction).join(User).where(*where)
+        ) or 0
+        stats: tuple[tuple[int, int], ...] = ()
+        if search.with_stats:
+            rows = self._session.execute(
+                select(Transaction.status, func.count())
+                .join(User)
+                .where(*where)
+                .group_by(Transaction.status)
+                .order_by(Transaction.status)
+            )
+            stats = tuple((int(status), int(count)) for status, count in rows)
+        items: list[FaxRecord] = []
+        sizes: dict[int, int] = {}
+        if search.with_items and search.limit > 0:
+            column = _ORDER_COLUMNS.get(search.order_by, Transaction.id)
+            order = column.asc() if search.ascending else column.desc()
+            tie = Transaction.id.asc() if search.ascending else Transaction.id.desc()
+            rows = self._session.execute(
+                base.where(*where).order_by(order, tie).offset(search.offset).limit(search.limit)
+            )
+            items = [_record(*row) for row in rows]
+            parents = sorted({i.transaction_id for i in items})
+            if parents:
+                counted = self._session.execute(
+                    select(Transaction.parent_transaction_id, func.count())
+                    .where(Transaction.parent_transaction_id.in_(parents))
+                    .group_by(Transaction.parent_transaction_id)
+                )
+                sizes = {int(parent): int(count) for parent, count in counted}
+        return SearchResult(tuple(items), int(total), stats, sizes)
+
+
+_FIELDS: dict[str, Any] = {
+    "subject": Transaction.subject,
+    "destination_fax": Transaction.destination_fax,
+    "username": User.username,
+    "reply_email": Transaction.reply_email,
+    "transaction_id": Transaction.id,
+    "parent_transaction_id": Transaction.parent_transaction_id,
+    "status": Transaction.status,
+}
+_ORDER_COLUMNS: dict[str, Any] = {
+    "transaction_id": Transaction.id,
+    "submit_time": Transaction.submit_time,
+    "completion_time": Transaction.completion_time,
+    "status": Transaction.status,
+    "destination_fax": Transaction.destination_fax,
+    "subject": Transaction.subject,
+    "pages_sent": Transaction.pages_sent,
+    "username": User.username,
+    "reply_email": Transaction.reply_email,
+}
+
+
+def _condition(condition: Condition) -> Any:
+    column = _FIELDS[condition.field]
+    values = condition.values
+    text = isinstance(values[0], str)
+    if text:
+        # Text comparisons are case-insensitive (as InterFAX's SQL Server collation was).
+        column = func.lower(column)
+        values = tuple(v.lower() for v in values)
+    operator = condition.operator
+    if operator == "Equals":
+        return column == values[0]
+    if operator == "GreaterThan":
+        return column > values[0]
+    if operator == "GreaterOrEqual":
+        return column >= values[0]
+    if operator == "LessThan":
+        return column < values[0]
+    if operator == "LessOrEqual":
+        return column <= values[0]
+    if operator == "Like":
+        return column.like(values[0])
+    if operator == "IncludedIn":
+        return column.in_(values)
+    if operator == "Between":
+        return column.between(values[0], values[1])
+    raise ValueError(f"unknown operator {operator}")
