@@ -51,3 +51,31 @@ def fax_status(session: Any, url: str, user: str, password: str,
         fields = {etree.QName(child).localname: child.text or "" for child in item}
         items[int(fields["TransactionID"])] = fields
     return items
+
+
+# The .asmx WSDL imports the SOAP-encoding schema by namespace only (as InterFAX's did) and
+# zeep fetches it from schemas.xmlsoap.org; tests run without a network, so they answer it
+# from this minimal copy (only soapenc:Array is used, by StringArray).
+SOAP_ENCODING_SCHEMA = b"""<?xml version="1.0" encoding="utf-8"?>
+<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"
+           targetNamespace="http://schemas.xmlsoap.org/soap/encoding/">
+  <xs:complexType name="Array">
+    <xs:sequence>
+      <xs:any minOccurs="0" maxOccurs="unbounded" processContents="lax"/>
+    </xs:sequence>
+    <xs:anyAttribute namespace="##other" processContents="lax"/>
+  </xs:complexType>
+</xs:schema>"""
+
+
+def offline_zeep_client(wsdl: str) -> Any:
+    """A zeep client that needs no network (see SOAP_ENCODING_SCHEMA)."""
+    import zeep
+
+    class OfflineTransport(zeep.Transport):
+        def load(self, url: str) -> bytes:
+            if url.rstrip("/") == "http://schemas.xmlsoap.org/soap/encoding":
+                return SOAP_ENCODING_SCHEMA
+            return super().load(url)
+
+    return zeep.Client(wsdl, transport=OfflineTransport())

@@ -17,7 +17,7 @@ from lxml import etree
 from PIL import Image
 
 from tests.conftest import RunningServer, start_server
-from tests.soap_helpers import NS, call
+from tests.soap_helpers import NS, call, offline_zeep_client
 
 ALICE, BOB, PASSWORD = "alice", "bob", "pw-outbound"
 REFERENCE_WSDL = Path(__file__).resolve().parents[2] / "shared/reference/interfax/dfs.wsdl"
@@ -34,7 +34,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
 
 @pytest.fixture(scope="module")
 def client(server: RunningServer) -> zeep.Client:
-    return zeep.Client(server.wsdl_url)
+    return offline_zeep_client(server.wsdl_url)
 
 
 def png_page(text_height: int = 400) -> bytes:
@@ -301,7 +301,7 @@ def test_form_bindings_send_and_cancel(server: RunningServer, client: zeep.Clien
 def test_a_client_built_from_the_original_wsdl_sends_queries_and_downloads(
     server: RunningServer,
 ) -> None:
-    original = zeep.Client(str(REFERENCE_WSDL))
+    original = offline_zeep_client(str(REFERENCE_WSDL))
     service = original.create_service("{http://www.interfax.cc}InterFaxSoap", server.dfs)
     documents = pack((b"from the original WSDL", "TXT"), (png_page(), "PNG"))
     transaction_id = service.SendfaxEx_2(
