@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import tomllib
 from collections.abc import Mapping
@@ -155,13 +156,17 @@ def _coerce(value: Any, kind: Any, path: str, source: str) -> Any:
                 return False
             raise ValueError(value)
         if kind is int:
-            if isinstance(value, bool):
+            # A TOML float (``port = 80.5``) must not be truncated silently.
+            if isinstance(value, (bool, float)):
                 raise ValueError(value)
             return int(value)
         if kind is float:
             if isinstance(value, bool):
                 raise ValueError(value)
-            return float(value)
+            number = float(value)
+            if not math.isfinite(number):
+                raise ValueError(value)
+            return number
         if kind is str:
             if not text:
                 raise ValueError(value)
@@ -182,17 +187,25 @@ def _coerce(value: Any, kind: Any, path: str, source: str) -> Any:
     raise ConfigError(f"{path}: {value!r} from {source} is not a valid {getattr(kind, '__name__', kind)}")
 
 
-def _apply(base: Any, section: str, values: Mapping[str, Any], source: str) -> Any:
+def _apply(
+    base: Any, section: str, values: Mapping[str, Any], source: str, sources: dict[str, str]
+) -> Any:
     hints = get_type_hints(type(base))
     changes = {}
     for key, value in values.items():
         if key not in hints:
             raise ConfigError(f"{section}.{key}: unknown setting (from {source})")
         changes[key] = _coerce(value, hints[key], f"{section}.{key}", source)
+        sources[f"{section}.{key}"] = source
     return dataclasses.replace(base, **changes)
 
 
-def _layer(settings: Settings, tree: Mapping[str, Mapping[str, Any]], source: str) -> Settings:
+def _layer(
+    settings: Settings,
+    tree: Mapping[str, Mapping[str, Any]],
+    source: str,
+    sources: dict[str, str],
+) -> Settings:
     sections = {f.name for f in dataclasses.fields(Settings)}
     changes = {}
     for section, values in tree.items():
@@ -200,7 +213,7 @@ def _layer(settings: Settings, tree: Mapping[str, Mapping[str, Any]], source: st
             raise ConfigError(f"{section}: unknown section (from {source})")
         if not isinstance(values, Mapping):
             raise ConfigError(f"{section}: must be a table (from {source})")
-        changes[section] = _apply(getattr(settings, section), section, values, source)
+        changes[section] = _apply(getattr(settings, section), section, values, source, sources)
     return dataclasses.replace(settings, **changes)
 
 
@@ -235,6 +248,7 @@ def load_settings(
     """
     environ = os.environ if environ is None else environ
     settings = Settings()
+    sources: dict[str, str] = {}  # key path -> where its value came from, for range errors
     path = config_file or environ.get(CONFIG_ENV)
     if not path and Path(DEFAULT_CONFIG_FILE).exists():
         path = DEFAULT_CONFIG_FILE
@@ -246,21 +260,27 @@ def load_settings(
             raise ConfigError(f"config file {path}: {exc.strerror}") from exc
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"config file {path}: {exc}") from exc
-        settings = _layer(settings, tree, path)
-    settings = _layer(settings, _env_tree(environ), "environment")
+        settings = _layer(settings, tree, path, sources)
+    settings = _layer(settings, _env_tree(environ), "environment", sources)
     if overrides:
-        settings = _layer(settings, overrides, "command line")
-    _validate(settings)
+        settings = _layer(settings, overrides, "command line", sources)
+    _validate(settings, sources)
     return settings
 
 
-def _validate(settings: Settings) -> None:
-    """Cross-field and range checks, before anything starts."""
+def _validate(settings: Settings, sources: Mapping[str, str]) -> None:
+    """Cross-field and range checks, before anything starts; errors name the value's source."""
+
+    def fail(path: str, problem: str) -> ConfigError:
+        return ConfigError(f"{path}: {problem} (from {sources.get(path, 'the defaults')})")
+
     if settings.server.blob_store not in ("local", "database"):
-        raise ConfigError(f"server.blob_store: {settings.server.blob_store!r} is not local or database")
+        raise fail("server.blob_store", f"{settings.server.blob_store!r} is not local or database")
+    if not 0 <= settings.server.port <= 65535:
+        raise fail("server.port", "must be 0 to 65535")
     if settings.virtual_network.time_scale < 0:
-        raise ConfigError("virtual_network.time_scale: must be 0 or more")
+        raise fail("virtual_network.time_scale", "must be 0 or more")
     if settings.worker.concurrency < 1:
-        raise ConfigError("worker.concurrency: must be 1 or more")
+        raise fail("worker.concurrency", "must be 1 or more")
     if settings.limits.max_request_mb <= 0:
-        raise ConfigError("limits.max_request_mb: must be more than 0")
+        raise fail("limits.max_request_mb", "must be more than 0")

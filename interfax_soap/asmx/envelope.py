@@ -75,6 +75,12 @@ def parse_envelope(body: bytes, charset: str | None, service: ServiceSchema) -> 
         root = etree.fromstring(body, _parser(encoding))
     except (etree.XMLSyntaxError, LookupError, ValueError) as exc:
         raise SoapFault(f"The request is not well-formed XML: {exc}".splitlines()[0]) from None
+    # Fix: the byte search above cannot see a DOCTYPE in a UTF-16/UTF-32 body, which was then
+    # parsed and answered normally. The parsed tree tells for any encoding (entities were still
+    # never resolved: resolve_entities=False).
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        raise SoapFault("DTD is prohibited in this XML document.")
     qname = etree.QName(root)
     versions = {ns.SOAP11_ENV: "1.1", ns.SOAP12_ENV: "1.2"}
     if qname.localname != "Envelope" or qname.namespace not in versions:

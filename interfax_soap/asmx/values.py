@@ -49,6 +49,12 @@ def _parse_datetime(text: str) -> dt.datetime | None:
         )
     except ValueError as exc:
         raise BadValue(f"'{text}' is not a valid dateTime") from exc
+    # Fix: MinValue sent with an offset (`0001-01-01T00:00:00+05:00`, how Java/PHP clients write
+    # an unset date) fell before year 1 once converted to UTC and the call died with an
+    # OverflowError (HTTP 500 Server fault). Anything on the first day of year 1 is MinValue
+    # ("send now"); no valid offset (under 24 h) can move a later value out of range.
+    if value < dt.datetime(1, 1, 2):
+        return None
     zone = parts["tz"]
     if zone:
         if zone == "Z":
@@ -56,9 +62,15 @@ def _parse_datetime(text: str) -> dt.datetime | None:
         sign = -1 if zone[0] == "-" else 1
         digits = zone[1:].replace(":", "")
         offset = dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-        return value.replace(tzinfo=dt.timezone(sign * offset))
-    if value == dt.datetime(1, 1, 1):
-        return None
+        # Fix: an offset of 24 h or more made dt.timezone raise a bare ValueError (answered
+        # "500 text/plain", not a SOAP fault), and `9999-12-31T23:00:00-05:00` overflowed
+        # later when converted to UTC (a Server fault). Both are the client's error.
+        try:
+            aware = value.replace(tzinfo=dt.timezone(sign * offset))
+            aware.astimezone(dt.UTC)
+        except (ValueError, OverflowError) as exc:
+            raise BadValue(f"'{text}' is not a valid dateTime") from exc
+        return aware
     return value
 
 

@@ -102,7 +102,7 @@ class Accounts:
             return AuthOutcome(ResultCode.AUTHENTICATION_FAILED)
         now = utcnow(self._clock)
         address = credentials.address or "-"
-        user, state = await self._store.transaction(
+        user, state = await self._store.read(
             "load_login", lambda uow: _load_login_txn(uow, username, address)
         )
         if user is None or user.disabled:

@@ -99,7 +99,7 @@ class FaxQueries:
         caller = auth.caller
         limit = min(max(0, max_items), QUERY_LIMIT)
         where = FaxFilter(id_max=last_transaction_id - 1)
-        items, total = await self._store.transaction(
+        items, total = await self._store.read(
             "fax_status",
             lambda uow: (
                 uow.faxes.find(caller.user_id, where, limit) if limit else [],
@@ -122,7 +122,7 @@ class FaxQueries:
             return StatusList(ResultCode.BAD_VERB)
         caller = auth.caller
         limit = QUERY_LIMIT if max_items < 0 else min(max_items, QUERY_LIMIT)
-        items = await self._store.transaction(
+        items = await self._store.read(
             "fax_query", lambda uow: uow.faxes.find(caller.user_id, where, limit) if limit else []
         )
         return StatusList(
@@ -136,7 +136,7 @@ class FaxQueries:
         if auth.caller is None:
             return ImageResult(auth.code)
         caller = auth.caller
-        fax = await self._store.transaction("fax_image", lambda uow: uow.faxes.get(transaction_id))
+        fax = await self._store.read("fax_image", lambda uow: uow.faxes.get(transaction_id))
         if fax is None or fax.user_id != caller.user_id:
             return ImageResult(ResultCode.NO_SUCH_TRANSACTION)
         if fax.image_blob is None:

@@ -150,7 +150,7 @@ class FaxSearcher:
                 search = dataclasses.replace(search, user_ids=users)
             return uow.faxes.search(search)
 
-        found = await self._store.transaction("fax_query2", txn)
+        found = await self._store.read("fax_query2", txn)
         now = dt.datetime.fromtimestamp(self._clock.seconds(), dt.UTC)
         offset = now.astimezone(caller.tz).utcoffset() or dt.timedelta(0)
         return SearchAnswer(

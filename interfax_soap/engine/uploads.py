@@ -100,7 +100,7 @@ class Uploads:
 
     async def load(self, session_id: str) -> tuple[UploadRecord, bytes] | None:
         """An upload's session and data, before it is consumed by a send."""
-        record = await self._store.transaction("load_upload", lambda uow: uow.uploads.get(session_id))
+        record = await self._store.read("load_upload", lambda uow: uow.uploads.get(session_id))
         if record is None:
             return None
         data = await self._store.run(self._blobs.get, record.blob_key)

@@ -9,7 +9,11 @@ from interfax_soap.render.errors import RenderError
 
 __all__ = ["decode_text"]
 
-_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 # ESC $ @, ESC $ B (JIS X 0208), ESC $ ( D / Q (JIS X 0212 / 0213), ESC ( J / ( I (JIS X 0201).
 _ISO2022_JP_ESCAPES = (b"\x1b$@", b"\x1b$B", b"\x1b$(D", b"\x1b$(Q", b"\x1b(J", b"\x1b(I")
 # Mailers write ISO-2022-JP with half-width katakana or JIS X 0213 characters; the variants

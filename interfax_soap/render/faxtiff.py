@@ -1,14 +1,15 @@
 """The fax TIFF: multi-page, 1-bit, min-is-white, CCITT G3/G4, 1728 pixels wide.
 
 Writing it with Pillow needs one workaround. Pillow writes mode "1" as min-is-black; the
-documented way to ask for min-is-white (``tiffinfo={262: 0}``) runs a per-pixel Python loop
-that compares pixels with 255 while Pillow 13 reports white as 1, so every page comes out
-black (and takes ~400 ms). A CCITT coder, however, codes bit 0 as a white run whatever the
-Photometric tag says. So we invert each page (white pixels become bit 0, exactly the bits a
-min-is-white file holds), let Pillow write it, and then set the Photometric field of each
-image directory from 1 to 0 in the written bytes. No Pillow global is touched, so this is
-safe in threads and processes, and a self-check decodes a test page once per process to
-prove the pixels come back as they were drawn.
+documented way to ask for min-is-white (``tiffinfo={262: 0}``) inverts the page in a
+per-pixel Python loop (~400 ms a page) that only recognises white stored as 255, so a page
+whose white is stored as 1 (``Image.new("1", size, 1)`` does that) comes out all black. A
+CCITT coder, however, codes bit 0 as a white run whatever the Photometric tag says. So
+we invert each page (white pixels become bit 0, exactly the bits a min-is-white file holds),
+let Pillow write it, and then set the Photometric field of each image directory from 1 to 0
+in the written bytes. No Pillow global is touched, so this is safe in threads and processes,
+and a self-check decodes a test page once per process to prove the pixels come back as they
+were drawn.
 """
 
 from __future__ import annotations
@@ -339,9 +340,10 @@ def _check_encoder() -> None:
     draw.rectangle((10, 2, 300, 12), fill=0)
     draw.line((400, 0, 1727, 23), fill=0)
     for compression in COMPRESSIONS:
-        writer = TiffImagePlugin.AppendingTiffWriter(io.BytesIO())
-        out = writer.f
-        _write_page(writer, page, fine=True, compression=compression)
+        out = io.BytesIO()
+        _write_page(
+            TiffImagePlugin.AppendingTiffWriter(out), page, fine=True, compression=compression
+        )
         data = _min_is_white(out.getvalue(), 1)
         with Image.open(io.BytesIO(data)) as decoded:
             decoded.load()

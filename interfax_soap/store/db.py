@@ -23,6 +23,7 @@ T = TypeVar("T")
 # Bounded retries of a whole transaction on lock or serialization failures (SQLite busy,
 # PostgreSQL 40001/40P01). Each *_txn function is written to be safe to run again.
 _RETRIES = 5
+_READ_ONLY = "interfax_read_only"
 
 
 def normalise_url(url: str) -> str:
@@ -53,7 +54,11 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _on_begin(connection: Any) -> None:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            # Readers take no lock up front (WAL lets them run beside the one writer).
+            if connection.get_execution_options().get(_READ_ONLY):
+                connection.exec_driver_sql("BEGIN")
+            else:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
@@ -102,11 +107,18 @@ class Database:
         """Runs blocking ``fn`` in the store's pool; the result arrives on the reactor."""
         return threads.deferToThreadPool(self._reactor, self._pool, fn, *args, **kwargs)
 
-    def transaction_sync(self, name: str, fn: Callable[[UnitOfWork], T]) -> T:
-        """Runs ``fn(uow)`` inside one transaction, retrying lock/serialization failures."""
+    def transaction_sync(
+        self, name: str, fn: Callable[[UnitOfWork], T], read_only: bool = False
+    ) -> T:
+        """Runs ``fn(uow)`` inside one transaction, retrying lock/serialization failures.
+
+        ``read_only`` transactions must not write; on SQLite they do not wait for the writer.
+        """
         for attempt in range(_RETRIES):
             try:
-                with self.sessions.begin() as session:
+                with self.sessions() as session, session.begin():
+                    if read_only:
+                        session.connection(execution_options={_READ_ONLY: True})
                     return fn(UnitOfWork(session))
             except DBAPIError as exc:
                 if attempt + 1 < _RETRIES and _is_retryable(exc):
@@ -119,3 +131,7 @@ class Database:
     def transaction(self, name: str, fn: Callable[[UnitOfWork], T]) -> defer.Deferred[T]:
         """Like :meth:`transaction_sync`, in the pool."""
         return self.run(self.transaction_sync, name, fn)
+
+    def read(self, name: str, fn: Callable[[UnitOfWork], T]) -> defer.Deferred[T]:
+        """A read-only transaction in the pool."""
+        return self.run(self.transaction_sync, name, fn, True)
