@@ -16,6 +16,7 @@ from sqlalchemy import (
     MetaData,
     Numeric,
     String,
+    Text,
     false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -33,6 +34,9 @@ __all__ = [
     "BlobPart",
     "Call",
     "UploadSession",
+    "InboundNumber",
+    "InboundMessage",
+    "EmailDelivery",
 ]
 
 NAMING_CONVENTION = {
@@ -79,6 +83,7 @@ class User(Base):
     reply_address: Mapped[text_default]
     disabled: Mapped[flag]
     created_at: Mapped[utc]
+    inbound_format: Mapped[str] = mapped_column(String(8), server_default="TIF")
 
 
 class LoginFailure(Base):
@@ -210,3 +215,64 @@ class BlobPart(Base):
     key: Mapped[str] = mapped_column(String(128), primary_key=True)
     offset: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class InboundNumber(Base):
+    """A fax number owned by a user: faxes to it are received, stored and forwarded."""
+
+    __tablename__ = "inbound_numbers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(64), unique=True)  # canonical 00 form
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    forward_addresses: Mapped[str] = mapped_column(Text, server_default="")  # one per line
+    attachment_format: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    created_at: Mapped[utc]
+
+
+class InboundMessage(Base):
+    """A received fax (InterFAX's inbound message); its ID is the MessageID."""
+
+    __tablename__ = "inbound_messages"
+    __table_args__ = (
+        Index("ix_inbound_messages_user_id_id", "user_id", "id"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    phone_number: Mapped[str] = mapped_column(String(64))
+    remote_csid: Mapped[text_default]
+    caller_id: Mapped[text_default]
+    status: Mapped[counter]
+    pages: Mapped[counter]
+    receive_time: Mapped[utc]
+    recording_duration: Mapped[counter]
+    image_blob: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    image_size: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    pdf_blob: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    pdf_size: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    read: Mapped[flag]
+    attachment_format: Mapped[str] = mapped_column(String(8), server_default="TIF")
+
+
+class EmailDelivery(Base):
+    """One mail to one address (inbound forwarding, later notifications): log and queue."""
+
+    __tablename__ = "email_deliveries"
+    __table_args__ = (Index("ix_email_deliveries_status_next_attempt_at", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("inbound_messages.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16), server_default="forward")
+    address: Mapped[str] = mapped_column(String(255))
+    status: Mapped[int] = mapped_column(Integer, server_default="-1")  # -1 pending, 0 sent, >0 failed
+    attempts: Mapped[counter]
+    next_attempt_at: Mapped[utc_null]
+    completion_time: Mapped[utc_null]
+    last_error: Mapped[str] = mapped_column(Text, server_default="")
+    created_at: Mapped[utc]
+    claimed_by: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    lease_until: Mapped[utc_null]
