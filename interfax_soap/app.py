@@ -7,32 +7,49 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from interfax_soap.asmx.gateway import ReceiveGateway
 from interfax_soap.asmx.resource import AsmxSite, ProxyPolicy, RootResource, ServiceResource
 from interfax_soap.asmx.schema import ServiceSchema, build_schema
 from interfax_soap.config import Settings
 from interfax_soap.engine.accounts import Accounts, SecurityPolicy
-from interfax_soap.engine.outbound import Outbound, SubmitPolicy
+from interfax_soap.engine.forwarding import Mailer, MailPolicy
+from interfax_soap.engine.inbound import Inbound, InboundPolicy
 from interfax_soap.engine.management import FaxManagement
+from interfax_soap.engine.outbound import Outbound, SubmitPolicy
 from interfax_soap.engine.queries import FaxQueries
+from interfax_soap.engine.scheduler import RetryPolicy
 from interfax_soap.engine.search import FaxSearcher
 from interfax_soap.engine.uploads import UploadPolicy, Uploads
-from interfax_soap.engine.scheduler import RetryPolicy
 from interfax_soap.engine.worker import Worker, WorkerPolicy
+from interfax_soap.render.received import ReceivedImageConverter
+from interfax_soap.render.threaded import ThreadedRenderer, supported_file_types
 from interfax_soap.soap.context import CallContext
+from interfax_soap.soap.inbound import build_inbound_application
 from interfax_soap.soap.outbound import SERVICE_DOC, build_application
 from interfax_soap.store import migrate
 from interfax_soap.store.blobs import BlobStore, make_blob_store
 from interfax_soap.store.db import Database
-from interfax_soap.transports.virtual import DEFAULT_RULES, VirtualFaxNetwork
+from interfax_soap.transports.mail import RelaySettings, SmtpRelay
+from interfax_soap.transports.virtual import DEFAULT_RULES, LocalDelivery, VirtualFaxNetwork
 
-__all__ = ["outbound_schema", "Services", "build_services", "build_site", "open_database"]
+__all__ = [
+    "outbound_schema",
+    "inbound_schema",
+    "Services",
+    "build_services",
+    "build_site",
+    "open_database",
+]
 
 logger = logging.getLogger(__name__)
 
 
-
 def outbound_schema() -> ServiceSchema:
     return build_schema(build_application(), "InterFax", SERVICE_DOC)
+
+
+def inbound_schema() -> ServiceSchema:
+    return build_schema(build_inbound_application(), "Inbound", "")
 
 
 def open_database(settings: Settings, reactor: Any, upgrade: bool = True) -> Database:
@@ -63,15 +80,13 @@ class Services:
     management: FaxManagement
     uploads: Uploads
     search: FaxSearcher
+    inbound: Inbound
     worker: Worker | None
+    mailer: Mailer | None
 
 
-def build_worker(
-    settings: Settings, reactor: Any, database: Database, blobs: BlobStore
-) -> Worker:
-    """The fax worker with its render pool (stopped with the reactor) and transport."""
-    from interfax_soap.render.threaded import ThreadedRenderer
-
+def build_renderer(settings: Settings, reactor: Any) -> ThreadedRenderer:
+    """The render pool (child processes with limits), closed with the reactor."""
     limits = settings.limits
     renderer = ThreadedRenderer(
         reactor,
@@ -79,9 +94,59 @@ def build_worker(
         timeout_seconds=limits.render_timeout_seconds,
         memory_mb=limits.render_memory_mb,
     )
+    reactor.addSystemEventTrigger("during", "shutdown", renderer.close)
+    return renderer
+
+
+def build_inbound(
+    settings: Settings, reactor: Any, database: Database, blobs: BlobStore, accounts: Accounts,
+    renderer: ThreadedRenderer, mailer: Mailer | None,
+) -> Inbound:
+    return Inbound(
+        database, blobs, accounts, reactor, ReceivedImageConverter(reactor, renderer),
+        InboundPolicy(
+            default_country=settings.numbers.default_country,
+            max_chunk_bytes=int(settings.limits.max_chunk_mb * 1024 * 1024),
+        ),
+        wake_mailer=mailer.wake if mailer else lambda: None,
+    )
+
+
+def build_mailer(settings: Settings, reactor: Any, database: Database, blobs: BlobStore) -> Mailer:
+    """Deliveries of mail (forwarded faxes) through ``[smtp_relay]``."""
+    relay = settings.smtp_relay
+    transport = SmtpRelay(
+        reactor,
+        RelaySettings(
+            host=relay.host, port=relay.port, security=relay.security,
+            username=relay.username, password=relay.password,
+            from_address=relay.from_address, timeout_seconds=relay.timeout_seconds,
+        ),
+    )
+    mailer = Mailer(
+        database, blobs, transport, reactor,
+        MailPolicy(
+            poll_seconds=settings.worker.poll_seconds,
+            retry_seconds=relay.retry_seconds,
+            give_up_hours=relay.give_up_hours,
+            default_timezone=settings.server.default_timezone,
+        ),
+    )
+    reactor.addSystemEventTrigger("before", "shutdown", mailer.stop)
+    return mailer
+
+
+def build_worker(
+    settings: Settings, reactor: Any, database: Database, blobs: BlobStore,
+    renderer: ThreadedRenderer, inbound: Inbound,
+) -> Worker:
+    """The fax worker and its transport: the virtual network, which hands faxes for numbers
+    owned here to the inbound service."""
+    limits = settings.limits
     network = settings.virtual_network
     transport = VirtualFaxNetwork(
-        reactor, network.time_scale, network.csid, {**DEFAULT_RULES, **network.rules}
+        reactor, network.time_scale, network.csid, {**DEFAULT_RULES, **network.rules},
+        local_numbers=LocalDelivery(inbound.is_local_number, inbound.receive),
     )
     policy = WorkerPolicy(
         concurrency=settings.worker.concurrency,
@@ -95,18 +160,19 @@ def build_worker(
     )
     worker = Worker(database, blobs, renderer, transport, reactor, policy)
     reactor.addSystemEventTrigger("before", "shutdown", worker.stop)
-    reactor.addSystemEventTrigger("during", "shutdown", renderer.close)
     return worker
 
 
 def build_services(
     settings: Settings, reactor: Any, database: Database, with_worker: bool = True
 ) -> Services:
-    from interfax_soap.render.threaded import supported_file_types
-
     blobs = make_blob_store(settings.server.blob_store, settings.data_path, database.sessions)
     accounts = Accounts(database, reactor, security_policy(settings))
-    worker = build_worker(settings, reactor, database, blobs) if with_worker else None
+    renderer = build_renderer(settings, reactor)
+    mailer = build_mailer(settings, reactor, database, blobs) if with_worker else None
+    inbound = build_inbound(settings, reactor, database, blobs, accounts, renderer, mailer)
+    worker = build_worker(settings, reactor, database, blobs, renderer, inbound) if with_worker else None
+    wake_worker = worker.wake if worker else lambda: None
     limits = settings.limits
     uploads = Uploads(
         database, blobs, accounts, reactor,
@@ -126,16 +192,17 @@ def build_services(
             supported_file_types=supported_file_types(),
         ),
         uploads=uploads,
-        wake_worker=worker.wake if worker else lambda: None,
+        wake_worker=wake_worker,
     )
     queries = FaxQueries(database, blobs, accounts)
     management = FaxManagement(
-        database, accounts, reactor, settings.numbers.default_country,
-        wake_worker=worker.wake if worker else lambda: None,
+        database, accounts, reactor, settings.numbers.default_country, wake_worker=wake_worker
     )
     search = FaxSearcher(database, accounts, reactor)
     return Services(
-        database, blobs, accounts, outbound, queries, management, uploads, search, worker
+        database=database, blobs=blobs, accounts=accounts, outbound=outbound, queries=queries,
+        management=management, uploads=uploads, search=search, inbound=inbound, worker=worker,
+        mailer=mailer,
     )
 
 
@@ -144,14 +211,21 @@ def build_site(settings: Settings, services: Services) -> AsmxSite:
 
     def context(address: str) -> CallContext:
         return CallContext(
+            address=address,
             outbound=services.outbound,
             queries=services.queries,
             management=services.management,
             uploads=services.uploads,
             search=services.search,
-            address=address,
+            inbound=services.inbound,
         )
 
-    dfs = ServiceResource(outbound_schema(), context, proxies, settings.server.http_get_binding)
-    root = RootResource({"dfs.asmx": dfs})
+    http_get = settings.server.http_get_binding
+    root = RootResource(
+        {
+            "dfs.asmx": ServiceResource(outbound_schema(), context, proxies, http_get),
+            "inbound.asmx": ServiceResource(inbound_schema(), context, proxies, http_get),
+        },
+        {"inbound": ReceiveGateway(services.inbound, proxies)},
+    )
     return AsmxSite(root, max_body_bytes=int(settings.limits.max_request_mb * 1024 * 1024))

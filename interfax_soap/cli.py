@@ -94,6 +94,8 @@ def _cmd_user(settings: Settings, args: argparse.Namespace) -> int:
                 changes["reply_address"] = args.reply_address
             if args.disabled is not None:
                 changes["disabled"] = args.disabled
+            if args.inbound_format is not None:
+                changes["inbound_format"] = args.inbound_format.upper()
             if not changes:
                 raise CommandError("nothing to set")
             accounts.set_user_sync(args.username, **changes)
@@ -102,6 +104,78 @@ def _cmd_user(settings: Settings, args: argparse.Namespace) -> int:
         raise CommandError(str(exc)) from exc
     finally:
         database.stop()
+    return 0
+
+
+def _inbound_admin(settings: Settings) -> Any:
+    from twisted.internet import reactor
+
+    from interfax_soap.engine.inbound import Inbound, InboundPolicy
+
+    database, accounts = _admin(settings)
+    policy = InboundPolicy(default_country=settings.numbers.default_country)
+    return database, Inbound(database, None, accounts, reactor, None, policy)  # type: ignore[arg-type]
+
+
+def _cmd_number(settings: Settings, args: argparse.Namespace) -> int:
+    from interfax_soap.engine.accounts import AdminError
+
+    database, inbound = _inbound_admin(settings)
+    try:
+        if args.action == "add":
+            fmt = args.format.upper() if args.format else None
+            canonical = inbound.add_number_sync(args.number, args.user, tuple(args.forward), fmt)
+            print(f"number {canonical} added for {args.user}"
+                  + (f", forwarded to {', '.join(args.forward)}" if args.forward else ""))
+        elif args.action == "remove":
+            print(f"number {inbound.remove_number_sync(args.number)} removed")
+        else:
+            for record in inbound.numbers_sync():
+                print(f"{record.number}\t{record.username}\t{record.attachment_format or '-'}\t"
+                      f"{', '.join(record.forward_addresses) or '-'}")
+    except AdminError as exc:
+        raise CommandError(str(exc)) from exc
+    finally:
+        database.stop()
+    return 0
+
+
+def _cmd_receive(settings: Settings, args: argparse.Namespace) -> int:
+    """Stores a received fax through the same engine function as every other way in."""
+    from twisted.internet import defer, reactor
+    from twisted.python.failure import Failure
+
+    from interfax_soap.app import build_inbound, build_renderer, open_database, security_policy
+    from interfax_soap.engine.accounts import Accounts
+    from interfax_soap.engine.codes import ResultCode
+    from interfax_soap.store.blobs import make_blob_store
+
+    try:
+        image = Path(args.file).read_bytes()
+    except OSError as exc:
+        raise CommandError(f"cannot read {args.file}: {exc.strerror}") from exc
+    database = open_database(settings, reactor)
+    database.start()
+    blobs = make_blob_store(settings.server.blob_store, settings.data_path, database.sessions)
+    accounts = Accounts(database, reactor, security_policy(settings))
+    renderer = build_renderer(settings, reactor)
+    inbound = build_inbound(settings, reactor, database, blobs, accounts, renderer, None)
+    outcome: list[Any] = []
+
+    def run() -> None:
+        work = inbound.receive(args.to, image, args.caller_id, args.csid)
+        done = defer.Deferred.fromCoroutine(work)
+        done.addBoth(outcome.append)
+        done.addBoth(lambda _: reactor.stop())
+
+    reactor.callWhenRunning(run)
+    reactor.run()
+    received = outcome[0]
+    if isinstance(received, Failure):
+        raise CommandError(received.getErrorMessage())
+    if received.code != ResultCode.OK:
+        raise CommandError(f"not received ({int(received.code)}): {received.reason}")
+    print(f"message {received.message_id} received on {args.to}")
     return 0
 
 
@@ -180,7 +254,31 @@ def _parser() -> argparse.ArgumentParser:
     setter.add_argument("--reply-address")
     setter.add_argument("--disabled", dest="disabled", action="store_true", default=None)
     setter.add_argument("--enabled", dest="disabled", action="store_false")
+    setter.add_argument("--inbound-format", choices=("TIF", "PDF", "tif", "pdf"),
+                        help="format of received faxes as downloaded and forwarded")
     user.set_defaults(func=_cmd_user)
+
+    number = commands.add_parser("number", parents=[common], help="inbound fax numbers")
+    number_actions = number.add_subparsers(dest="action", required=True)
+    number_add = number_actions.add_parser("add", parents=[common])
+    number_add.add_argument("number")
+    number_add.add_argument("--user", required=True, help="the user receiving its faxes")
+    number_add.add_argument("--forward", action="append", default=[], metavar="ADDRESS",
+                            help="forward received faxes to this e-mail address (up to 25)")
+    number_add.add_argument("--format", choices=("TIF", "PDF", "tif", "pdf"),
+                            help="attachment format of forwarded faxes (default: the user's)")
+    number_actions.add_parser("list", parents=[common])
+    number_remove = number_actions.add_parser("remove", parents=[common])
+    number_remove.add_argument("number")
+    number.set_defaults(func=_cmd_number)
+
+    receive = commands.add_parser("receive", parents=[common],
+                                  help="store a fax received elsewhere (TIFF or PDF)")
+    receive.add_argument("file")
+    receive.add_argument("--to", required=True, help="the number called (owned here)")
+    receive.add_argument("--from", dest="caller_id", default="", help="caller ID")
+    receive.add_argument("--csid", default="", help="the sender's CSID")
+    receive.set_defaults(func=_cmd_receive)
 
     account = commands.add_parser("account", parents=[common], help="manage accounts")
     account_actions = account.add_subparsers(dest="action", required=True)

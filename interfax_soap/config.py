@@ -70,6 +70,8 @@ class LimitsSettings:
     """Largest total of one upload session (-1063 beyond)."""
     upload_session_hours: float = 24
     """An upload session unused for this long is deleted."""
+    max_chunk_mb: float = 10
+    """Largest ChunkSize GetImageChunk accepts (-3005 beyond)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -116,6 +118,27 @@ class WorkerSettings:
 
 
 @dataclasses.dataclass(frozen=True)
+class SmtpRelaySettings:
+    host: str = "127.0.0.1"
+    """Relay that outgoing mail (forwarded faxes, notifications) goes through."""
+    port: int = 25
+    security: str = "none"
+    """``none``, ``starttls`` or ``tls`` (implicit TLS)."""
+    username: str = ""
+    """Login at the relay (empty = none)."""
+    password: str = ""
+    password_file: str = ""
+    """A file holding the password (instead of ``password``)."""
+    from_address: str = "fax@localhost"
+    """Envelope sender and From: of outgoing mail."""
+    timeout_seconds: float = 30
+    retry_seconds: float = 60
+    """First wait after a temporary failure; doubled each time, at most an hour."""
+    give_up_hours: float = 24
+    """Temporary failures are retried for this long, then recorded as failed."""
+
+
+@dataclasses.dataclass(frozen=True)
 class Settings:
     server: ServerSettings = ServerSettings()
     database: DatabaseSettings = DatabaseSettings()
@@ -124,6 +147,7 @@ class Settings:
     numbers: NumbersSettings = NumbersSettings()
     virtual_network: VirtualNetworkSettings = VirtualNetworkSettings()
     worker: WorkerSettings = WorkerSettings()
+    smtp_relay: SmtpRelaySettings = SmtpRelaySettings()
 
     @property
     def data_path(self) -> Path:
@@ -282,5 +306,9 @@ def _validate(settings: Settings, sources: Mapping[str, str]) -> None:
         raise fail("virtual_network.time_scale", "must be 0 or more")
     if settings.worker.concurrency < 1:
         raise fail("worker.concurrency", "must be 1 or more")
+    if settings.smtp_relay.security not in ("none", "starttls", "tls"):
+        raise ConfigError(
+            f"smtp_relay.security: {settings.smtp_relay.security!r} is not none, starttls or tls"
+        )
     if settings.limits.max_request_mb <= 0:
         raise fail("limits.max_request_mb", "must be more than 0")

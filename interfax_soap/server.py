@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
+from typing import Any
 
 from interfax_soap.config import Settings
 
@@ -16,19 +18,12 @@ def run_server(settings: Settings, with_worker: bool = True) -> int:
     """Opens and upgrades the database, listens, prints ``listening on ...``, runs the reactor."""
     from twisted.internet import reactor
 
-    from twisted.internet import defer, task
-
     from interfax_soap.app import build_services, build_site, open_database
 
     database = open_database(settings, reactor)
     database.start()
     services = build_services(settings, reactor, database, with_worker=with_worker)
-    if services.worker is not None:
-        worker = services.worker
-        reactor.callWhenRunning(lambda: defer.Deferred.fromCoroutine(worker.start()))
-    # Abandoned upload sessions expire (hourly; several servers doing it is harmless).
-    expiry = task.LoopingCall(lambda: defer.Deferred.fromCoroutine(services.uploads.expire()))
-    reactor.callWhenRunning(expiry.start, 3600, now=True)
+    _start_background(settings, services, reactor)
     site = build_site(settings, services)
     port = reactor.listenTCP(settings.server.port, site, interface=settings.server.host)
     address = port.getHost()
@@ -41,16 +36,34 @@ def run_server(settings: Settings, with_worker: bool = True) -> int:
 
 def run_worker(settings: Settings) -> int:
     """``interfax-soap worker``: the fax worker alone (scale-out: several per database)."""
-    from twisted.internet import defer, reactor
+    from twisted.internet import reactor
 
-    from interfax_soap.app import build_worker, open_database
-    from interfax_soap.store.blobs import make_blob_store
+    from interfax_soap.app import build_services, open_database
 
     database = open_database(settings, reactor)
     database.start()
-    blobs = make_blob_store(settings.server.blob_store, settings.data_path, database.sessions)
-    worker = build_worker(settings, reactor, database, blobs)
-    reactor.callWhenRunning(lambda: defer.Deferred.fromCoroutine(worker.start()))
-    print(f"worker {worker.worker_id} running", flush=True)
+    services = build_services(settings, reactor, database, with_worker=True)
+    _start_background(settings, services, reactor)
+    assert services.worker is not None
+    print(f"worker {services.worker.worker_id} running", flush=True)
     reactor.run()
     return 0
+
+
+def _start_background(settings: Settings, services: Any, reactor: Any) -> None:
+    """The fax worker, the mail deliveries and the hourly clean-ups (expired upload sessions,
+    inbound images past retention); several processes doing the clean-ups is harmless."""
+    from twisted.internet import defer, task
+
+    def every_hour(work: Callable[[], Any]) -> None:
+        loop = task.LoopingCall(lambda: defer.Deferred.fromCoroutine(work()))
+        reactor.callWhenRunning(loop.start, 3600, now=True)
+
+    if services.worker is not None:
+        worker = services.worker
+        reactor.callWhenRunning(lambda: defer.Deferred.fromCoroutine(worker.start()))
+    if services.mailer is not None:
+        reactor.callWhenRunning(services.mailer.start)
+    every_hour(services.uploads.expire)
+    retention = settings.limits.inbound_retention_days
+    every_hour(lambda: services.inbound.expire_images(retention))

@@ -23,6 +23,7 @@ __all__ = [
 ]
 
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
+_FIRST_ELEMENT = re.compile(rb"<[^?!]")
 _DECLARED_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=", re.IGNORECASE)
 _XSI_NIL = f"{{{ns.XSI}}}nil"
 
@@ -64,7 +65,11 @@ def parse_envelope(body: bytes, charset: str | None, service: ServiceSchema) -> 
     Raises:
         SoapFault: not XML, a DOCTYPE, not a SOAP envelope, or an unknown operation.
     """
-    if _DOCTYPE.search(body):
+    # Fix: the whole body was searched, so a document in CDATA (`<Data><![CDATA[<!DOCTYPE
+    # html>...`) was refused as a DTD. A DOCTYPE can only precede the first element; one the
+    # byte search misses (other encodings) is caught after parsing, below.
+    first_element = _FIRST_ELEMENT.search(body)
+    if _DOCTYPE.search(body, 0, first_element.start() if first_element else len(body)):
         raise SoapFault("DTD is prohibited in this XML document.")
     if not body.strip():
         raise SoapFault("Root element is missing.")

@@ -29,7 +29,14 @@ from interfax_soap.asmx.schema import Operation, ServiceSchema
 from interfax_soap.asmx.values import BadValue
 from interfax_soap.asmx.wsdl import ADDRESS_PLACEHOLDER, generate_wsdl
 
-__all__ = ["AsmxSite", "AsmxRequest", "RootResource", "ServiceResource", "ProxyPolicy"]
+__all__ = [
+    "AsmxSite",
+    "AsmxRequest",
+    "RootResource",
+    "ServiceResource",
+    "ProxyPolicy",
+    "PlainNotFound",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -142,22 +149,30 @@ def _asks_for_wsdl(request: server.Request) -> bool:
 class RootResource(resource.Resource):
     """Routes ``/dfs.asmx`` and ``/inbound.asmx`` case-insensitively (COMPAT 1)."""
 
-    def __init__(self, services: dict[str, resource.Resource]) -> None:
+    def __init__(
+        self,
+        services: dict[str, resource.Resource],
+        others: dict[str, resource.Resource] | None = None,
+    ) -> None:
         super().__init__()
         self._services = {name.lower().encode(): child for name, child in services.items()}
+        # Other endpoints (e.g. the receive gateway) are matched exactly.
+        self._others = {name.encode(): child for name, child in (others or {}).items()}
 
     def getChild(self, path: bytes, request: server.Request) -> resource.Resource:  # noqa: N802
-        child = self._services.get(path.lower())
+        child = self._services.get(path.lower()) or self._others.get(path)
         if child is not None:
             return child
-        return _PlainNotFound()
+        return PlainNotFound()
 
     def render(self, request: server.Request) -> bytes:
         names = ", ".join(sorted(n.decode() for n in self._services))
         return _text(request, 200, f"interfax-soap: services {names}")
 
 
-class _PlainNotFound(resource.Resource):
+class PlainNotFound(resource.Resource):
+    """404 in plain text (Twisted's own NoResource is an HTML page)."""
+
     isLeaf = True
 
     def render(self, request: server.Request) -> bytes:
@@ -254,7 +269,10 @@ class ServiceResource(resource.Resource):
     def _render_form(self, request: server.Request, post: bool) -> Any:
         name = request.postpath[0].decode("utf-8", "replace")
         operation = self._service.find(name)
-        if operation is None or not operation.http_binding or (not post and not self._http_get):
+        # Fix: HEAD was served like GET and ran the operation (a link checker's HEAD sent a
+        # fax). Only GET is the HttpGet binding, as in ASP.NET.
+        get_refused = not post and (not self._http_get or request.method != b"GET")
+        if operation is None or not operation.http_binding or get_refused:
             return _text(request, 500, f"Request format is unrecognized for URL unexpectedly "
                                        f"ending in '/{name}'.")
         if request.body_too_large:

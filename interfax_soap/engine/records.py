@@ -24,6 +24,11 @@ __all__ = [
     "Condition",
     "FaxSearch",
     "SearchResult",
+    "InboundNumberRecord",
+    "NewMessage",
+    "MessageRecord",
+    "DeliveryRecord",
+    "MessageSearch",
 ]
 
 
@@ -40,6 +45,7 @@ class UserRecord:
     csid: str
     reply_address: str
     disabled: bool
+    inbound_format: str = "TIF"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -246,3 +252,84 @@ class SearchResult:
     total: int
     stats: tuple[tuple[int, int], ...]  # (status, count)
     batch_sizes: dict[int, int]  # parent TransactionID -> members
+
+
+@dataclasses.dataclass(frozen=True)
+class InboundNumberRecord:
+    number: str
+    user_id: int
+    username: str
+    forward_addresses: tuple[str, ...]
+    attachment_format: str | None
+
+
+@dataclasses.dataclass(frozen=True)
+class NewMessage:
+    """A received fax as it is stored."""
+
+    user_id: int
+    phone_number: str
+    remote_csid: str
+    caller_id: str
+    status: int
+    pages: int
+    receive_time: dt.datetime
+    recording_duration: int
+    image_blob: str
+    image_size: int
+    attachment_format: str
+    pdf_blob: str | None = None
+    pdf_size: int = 0
+
+
+@dataclasses.dataclass(frozen=True)
+class MessageRecord:
+    """A received fax as InterFAX reports it (MessageItem / MessageItem2)."""
+
+    message_id: int
+    user_id: int
+    username: str
+    phone_number: str
+    remote_csid: str
+    caller_id: str
+    status: int
+    pages: int
+    receive_time: dt.datetime
+    recording_duration: int
+    image_blob: str | None
+    image_size: int
+    pdf_blob: str | None
+    pdf_size: int
+    read: bool
+    attachment_format: str
+    emails: int = 0
+    failed_emails: int = 0
+
+
+@dataclasses.dataclass(frozen=True)
+class DeliveryRecord:
+    """One e-mail to one address, and how it went (-1 pending, 0 sent, > 0 failed)."""
+
+    delivery_id: int
+    message_id: int | None
+    kind: str
+    address: str
+    status: int
+    attempts: int
+    next_attempt_at: dt.datetime | None
+    completion_time: dt.datetime | None
+    last_error: str
+    created_at: dt.datetime
+
+
+@dataclasses.dataclass(frozen=True)
+class MessageSearch:
+    user_ids: tuple[int, ...]
+    message_id: int | None = None
+    only_unread: bool = False
+    received_from: dt.datetime | None = None  # inclusive bounds, UTC
+    received_to: dt.datetime | None = None
+    received_after: dt.datetime | None = None  # exclusive bounds, UTC
+    received_before: dt.datetime | None = None
+    offset: int = 0
+    limit: int = 100

@@ -10,14 +10,17 @@ from interfax_soap.engine.accounts import Credentials
 __all__ = ["CallContext"]
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class CallContext:
-    outbound: Any
-    queries: Any
-    management: Any
-    uploads: Any
-    search: Any
+    """Built per request by app.py; each service's methods use the entry points they need."""
+
     address: str
+    outbound: Any = None
+    queries: Any = None
+    management: Any = None
+    uploads: Any = None
+    search: Any = None
+    inbound: Any = None
 
     def credentials(self, username: str | None, password: str | None) -> Credentials:
         return Credentials(username=username, password=password, address=self.address)

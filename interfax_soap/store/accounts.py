@@ -35,6 +35,7 @@ class AccountRepository:
             csid=user.csid,
             reply_address=user.reply_address,
             disabled=user.disabled,
+            inbound_format=user.inbound_format,
         )
 
     def user_by_name(self, username: str) -> UserRecord | None:

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from interfax_soap.store.accounts import AccountRepository
 from interfax_soap.store.faxes import FaxRepository
+from interfax_soap.store.inbound import InboundRepository
 from interfax_soap.store.jobs import JobRepository
 from interfax_soap.store.uploads import UploadRepository
 
@@ -21,3 +22,4 @@ class UnitOfWork:
         self.faxes = FaxRepository(session)
         self.jobs = JobRepository(session)
         self.uploads = UploadRepository(session)
+        self.inbound = InboundRepository(session)

@@ -10,7 +10,7 @@ import dataclasses
 import io
 import logging
 import math
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from PIL import Image
@@ -18,7 +18,14 @@ from twisted.internet import task
 
 from interfax_soap.transports.base import CallRequest, CallResult
 
-__all__ = ["VirtualFaxNetwork", "LineBehaviour", "DEFAULT_RULES", "parse_rule", "page_sizes"]
+__all__ = [
+    "VirtualFaxNetwork",
+    "LineBehaviour",
+    "LocalDelivery",
+    "DEFAULT_RULES",
+    "parse_rule",
+    "page_sizes",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +56,15 @@ class LineBehaviour:
     after_pages: int = 0
     seconds_per_page: float = 0.0
     csid: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class LocalDelivery:
+    """Numbers owned on this server: the virtual network hands their faxes to the inbound
+    service instead of a simulated machine (sender CSID becomes RemoteCSID and CallerID)."""
+
+    is_local: Callable[[str], Awaitable[bool]]
+    receive: Callable[..., Awaitable[Any]]
 
 
 def parse_rule(text: str) -> LineBehaviour:
@@ -90,11 +106,13 @@ class VirtualFaxNetwork:
         time_scale: float,
         csid: str = "VIRTUAL FAX",
         rules: Mapping[str, str] | None = None,
+        local_numbers: LocalDelivery | None = None,
     ) -> None:
         self._clock = clock
         self._time_scale = max(0.0, time_scale)
         self._csid = csid
         self._rules = {k: parse_rule(v) for k, v in (rules or DEFAULT_RULES).items()}
+        self._local = local_numbers
 
     def behaviour(self, destination: str) -> LineBehaviour:
         """The rule whose number ends the destination (longest match), else a fax machine."""
@@ -110,6 +128,8 @@ class VirtualFaxNetwork:
 
     async def transmit(self, call: CallRequest) -> CallResult:
         """Places one simulated call and waits (scaled) for as long as it would last."""
+        if self._local is not None and await self._local.is_local(call.destination):
+            return await self._deliver_locally(call)
         line = self.behaviour(call.destination)
         if line.kind == "fail":
             ring = RING_SECONDS["busy" if line.status in (6017, 263) else "no_answer"]
@@ -136,3 +156,21 @@ class VirtualFaxNetwork:
             duration=math.ceil(seconds),
             remote_csid=line.csid or self._csid,
         )
+
+    async def _deliver_locally(self, call: CallRequest) -> CallResult:
+        """A fax to a number of this server: received by its owner once the call is over."""
+        assert self._local is not None
+        per_page = [size * 8 / BITS_PER_SECOND + PAGE_OVERHEAD_SECONDS
+                    for size in page_sizes(call.image)]
+        seconds = CALL_SETUP_SECONDS + sum(per_page) + HANGUP_SECONDS
+        await self._wait(seconds)
+        received = await self._local.receive(
+            "+" + call.destination[2:], call.image, caller_id=call.sender_csid,
+            remote_csid=call.sender_csid, recording_duration=math.ceil(seconds),
+        )
+        if getattr(received, "message_id", 0) <= 0:
+            # The number stopped being ours meanwhile: like a line nobody answers.
+            return CallResult(6018, False, 0, (), math.ceil(seconds))
+        # The receiving "machine" identifies itself with its number, as fax machines do.
+        return CallResult(0, True, len(per_page), tuple(per_page), math.ceil(seconds),
+                          "+" + call.destination[2:])

@@ -1,0 +1,192 @@
+"""E-mail deliveries: forwarding received faxes, retried until delivered or given up.
+
+Deliveries are rows in the database (the log GetInboundLogEmails reports), claimed by a loop
+like the fax worker's. A temporary failure (no connection, 4xx) is retried with backoff until
+``give_up_hours`` have passed; a permanent one (5xx) is recorded at once. A delivery whose
+process died is taken over when its lease expires, so nothing is lost on a restart.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import socket
+from typing import Any, Protocol
+
+from twisted.internet import defer, task
+
+from interfax_soap.engine.clock import Clock, utcnow, zone
+from interfax_soap.engine.ports import Blobs, Store
+from interfax_soap.engine.records import DeliveryRecord, MessageRecord
+from interfax_soap.engine.worker import new_worker_id
+from interfax_soap.transports.mail import OutgoingMail, SendOutcome
+
+__all__ = ["Mailer", "MailPolicy", "MailTransport", "forward_mail"]
+
+logger = logging.getLogger(__name__)
+
+GAVE_UP = 1  # status of a delivery abandoned after temporary failures with no SMTP code
+
+
+class MailTransport(Protocol):
+    async def send(self, mail: OutgoingMail) -> SendOutcome: ...
+
+
+@dataclasses.dataclass(frozen=True)
+class MailPolicy:
+    concurrency: int = 4
+    poll_seconds: float = 1.0
+    lease_seconds: float = 120.0
+    retry_seconds: float = 60.0
+    max_retry_seconds: float = 3600.0
+    give_up_hours: float = 24.0
+    default_timezone: str = "UTC"
+
+
+def forward_mail(
+    delivery: DeliveryRecord, message: MessageRecord, image: bytes, timezone: str | None,
+    default_timezone: str = "UTC",
+) -> OutgoingMail:
+    """The mail that forwards a received fax: sender, pages and time, the image attached."""
+    pdf = message.attachment_format == "PDF"
+    received = message.receive_time.astimezone(zone(timezone, default_timezone))
+    sender = message.caller_id or message.remote_csid or "unknown sender"
+    lines = [
+        f"A fax was received on {message.phone_number}.",
+        "",
+        f"From: {message.caller_id or '-'}",
+        f"Sender CSID: {message.remote_csid or '-'}",
+        f"Pages: {message.pages}",
+        f"Received: {received:%Y-%m-%d %H:%M:%S} ({received.tzname()})",
+        f"Message ID: {message.message_id}",
+    ]
+    extension = "pdf" if pdf else "tif"
+    return OutgoingMail(
+        to=delivery.address,
+        subject=f"Fax from {sender} ({message.pages} pages)",
+        text="\n".join(lines) + "\n",
+        message_id=f"fax-{message.message_id}.{delivery.delivery_id}@{socket.getfqdn()}",
+        attachments=(
+            (f"fax-{message.message_id}.{extension}",
+             "application/pdf" if pdf else "image/tiff", image),
+        ),
+    )
+
+
+class Mailer:
+    def __init__(
+        self, store: Store, blobs: Blobs, transport: MailTransport, clock: Clock,
+        policy: MailPolicy,
+    ) -> None:
+        self._store = store
+        self._blobs = blobs
+        self._transport = transport
+        self._clock = clock
+        self._policy = policy
+        self.worker_id = new_worker_id()
+        self._in_flight: set[int] = set()
+        self._polling = False
+        self._poll_again = False
+        self._running = False
+        self._loop: task.LoopingCall | None = None
+
+    def start(self) -> None:
+        self._running = True
+        self._loop = task.LoopingCall(self.wake)
+        self._loop.clock = self._clock
+        self._loop.start(self._policy.poll_seconds, now=True)
+
+    def stop(self) -> None:
+        self._running = False
+        if self._loop is not None and self._loop.running:
+            self._loop.stop()
+
+    def wake(self) -> None:
+        if not self._running:
+            return
+        if self._polling:
+            self._poll_again = True
+            return
+        self._polling = True
+        defer.Deferred.fromCoroutine(self._poll()).addErrback(
+            lambda f: logger.error("mailer poll failed: %s", f.getTraceback())
+        )
+
+    async def _poll(self) -> None:
+        try:
+            while self._running:
+                self._poll_again = False
+                free = self._policy.concurrency - len(self._in_flight)
+                if free <= 0:
+                    return
+                now = utcnow(self._clock)
+                lease = now + dt.timedelta(seconds=self._policy.lease_seconds)
+                claimed = await self._store.transaction(
+                    "claim_deliveries",
+                    lambda uow: uow.inbound.claim_deliveries(now, self.worker_id, lease, free),
+                )
+                for delivery in claimed:
+                    self._in_flight.add(delivery.delivery_id)
+                    done = defer.Deferred.fromCoroutine(self._deliver(delivery))
+                    done.addErrback(
+                        lambda f, d=delivery: logger.error(
+                            "delivery %s failed: %s", d.delivery_id, f.getTraceback()
+                        )
+                    )
+                    done.addBoth(lambda _, d=delivery: self._finished(d.delivery_id))
+                if len(claimed) < free and not self._poll_again:
+                    return
+        finally:
+            self._polling = False
+
+    def _finished(self, delivery_id: int) -> None:
+        self._in_flight.discard(delivery_id)
+        self.wake()
+
+    async def _deliver(self, delivery: DeliveryRecord) -> None:
+        mail = await self._compose(delivery)
+        if mail is None:
+            outcome = SendOutcome(False, 554, True, "the fax image no longer exists")
+        else:
+            outcome = await self._transport.send(mail)
+        now = utcnow(self._clock)
+        changes = self._outcome(delivery, outcome, now)
+        await self._store.transaction(
+            "delivery_done", lambda uow: uow.inbound.update_delivery(delivery.delivery_id, **changes)
+        )
+        logger.info("delivery %s to %s: %s %s", delivery.delivery_id, delivery.address,
+                    outcome.code, outcome.detail)
+
+    async def _compose(self, delivery: DeliveryRecord) -> OutgoingMail | None:
+        if delivery.message_id is None:
+            return None
+        message_id = delivery.message_id
+        message, owner = await self._store.read(
+            "forward_message",
+            lambda uow: (
+                m := uow.inbound.message(message_id),
+                uow.accounts.user_by_id(m.user_id) if m else None,
+            ),
+        )
+        if message is None:
+            return None
+        key = message.pdf_blob if message.attachment_format == "PDF" else message.image_blob
+        image = await self._store.run(self._blobs.get, key) if key else None
+        if image is None:
+            return None
+        return forward_mail(delivery, message, image, owner.timezone if owner else None,
+                            self._policy.default_timezone)
+
+    def _outcome(self, delivery: DeliveryRecord, outcome: SendOutcome, now: dt.datetime) -> dict[str, Any]:
+        attempts = delivery.attempts + 1
+        base: dict[str, Any] = {"attempts": attempts, "claimed_by": None, "lease_until": None,
+                                "last_error": outcome.detail[:1000]}
+        if outcome.delivered:
+            return {**base, "status": 0, "completion_time": now, "next_attempt_at": None}
+        created = delivery.created_at
+        if outcome.permanent or now - created >= dt.timedelta(hours=self._policy.give_up_hours):
+            return {**base, "status": outcome.code or GAVE_UP, "completion_time": now,
+                    "next_attempt_at": None}
+        wait = min(self._policy.retry_seconds * 2 ** (attempts - 1), self._policy.max_retry_seconds)
+        return {**base, "next_attempt_at": now + dt.timedelta(seconds=wait)}
