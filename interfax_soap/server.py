@@ -22,10 +22,15 @@ def run_server(settings: Settings, with_worker: bool = True) -> int:
 
     database = open_database(settings, reactor)
     database.start()
-    services = build_services(settings, reactor, database, with_worker=with_worker)
-    _start_background(settings, services, reactor)
-    site = build_site(settings, services)
-    port = reactor.listenTCP(settings.server.port, site, interface=settings.server.host)
+    try:
+        services = build_services(settings, reactor, database, with_worker=with_worker)
+        _start_background(settings, services, reactor)
+        site = build_site(settings, services)
+        port = reactor.listenTCP(settings.server.port, site, interface=settings.server.host)
+    except BaseException:
+        # The store's threads would keep a failed start alive: stop them, then report.
+        database.stop()
+        raise
     address = port.getHost()
     host = f"[{address.host}]" if ":" in address.host else address.host
     print(f"listening on http://{host}:{address.port}", flush=True)
@@ -42,8 +47,12 @@ def run_worker(settings: Settings) -> int:
 
     database = open_database(settings, reactor)
     database.start()
-    services = build_services(settings, reactor, database, with_worker=True)
-    _start_background(settings, services, reactor)
+    try:
+        services = build_services(settings, reactor, database, with_worker=True)
+        _start_background(settings, services, reactor)
+    except BaseException:
+        database.stop()
+        raise
     assert services.worker is not None
     print(f"worker {services.worker.worker_id} running", flush=True)
     reactor.run()

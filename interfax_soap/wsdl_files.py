@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from interfax_soap.app import outbound_schema
+from interfax_soap.app import inbound_schema, outbound_schema
 from interfax_soap.asmx.wsdl import ADDRESS_PLACEHOLDER, generate_wsdl
 
 __all__ = ["DEFAULT_BASE_URL", "wsdl_files", "write_wsdl_files"]
@@ -14,8 +14,11 @@ DEFAULT_BASE_URL = "http://127.0.0.1:8080"
 
 def wsdl_files() -> dict[str, str]:
     """File name -> WSDL text, addresses at :data:`DEFAULT_BASE_URL`."""
-    text = generate_wsdl(outbound_schema())
-    return {"dfs.wsdl": text.replace(ADDRESS_PLACEHOLDER, f"{DEFAULT_BASE_URL}/dfs.asmx")}
+    files = {}
+    for name, schema in (("dfs", outbound_schema()), ("inbound", inbound_schema())):
+        text = generate_wsdl(schema)
+        files[f"{name}.wsdl"] = text.replace(ADDRESS_PLACEHOLDER, f"{DEFAULT_BASE_URL}/{name}.asmx")
+    return files
 
 
 def write_wsdl_files(directory: Path) -> list[Path]:

@@ -211,9 +211,13 @@ class Outbound:
         postpone = request.postpone
         if postpone is not None and postpone.tzinfo is None:
             postpone = postpone.replace(tzinfo=caller.tz)
+        try:
+            postpone_utc = postpone.astimezone(dt.UTC) if postpone else None
+        except OverflowError:  # the last hours of year 9999 west of UTC: far in the future
+            postpone_utc = dt.datetime.max.replace(tzinfo=dt.UTC)
         retries = request.retries_to_perform
         return _Options(
-            postpone_time=postpone.astimezone(dt.UTC) if postpone else None,
+            postpone_time=postpone_utc,
             retries_to_perform=retries if 0 < retries <= 20 else caller.user.default_retries,
             csid=(request.csid or caller.user.csid or "")[:20],
             page_header=(request.page_header or "")[:255],

@@ -25,8 +25,8 @@ from tests.asmx.wire import (
     PASSWORD,
     SOAP11,
     SOAP12,
-    chunked,
     children,
+    chunked,
     envelope,
     fax_status_params,
     module_server,
@@ -54,8 +54,10 @@ def send_body(version: str = "1.1", **overrides: str) -> bytes:
 
 def status_of(server: RunningServer, transaction_id: int) -> dict[str, str]:
     """The FaxItem of one transaction (LastTransactionID N+1, MaxItems 1: COMPAT 19)."""
-    response = post(server.dfs, envelope("FaxStatus", fax_status_params(
-        ALICE, last=transaction_id + 1, max_items=1)))
+    response = post(
+        server.dfs,
+        envelope("FaxStatus", fax_status_params(ALICE, last=transaction_id + 1, max_items=1)),
+    )
     (item,) = status_items(response.content)
     assert int(item["TransactionID"]) == transaction_id
     return item
@@ -107,7 +109,9 @@ def test_soap12_envelope_is_answered_in_soap12(server: RunningServer, content_ty
     assert response.content.startswith(HEAD12.encode())
 
 
-def test_soap12_envelope_sent_as_text_xml_is_still_answered_in_soap12(server: RunningServer) -> None:
+def test_soap12_envelope_sent_as_text_xml_is_still_answered_in_soap12(
+    server: RunningServer,
+) -> None:
     response = post(server.dfs, send_body("1.2"), CT_SOAP11)
 
     assert result(response, "SendCharFax") > 0
@@ -167,8 +171,15 @@ def test_expect_100_continue_gets_the_interim_answer_before_the_body_is_sent(
 
 @pytest.mark.parametrize(
     "soap_action",
-    [f'"{NS}/SendCharFax"', f"{NS}/SendCharFax", None, '""', "", f'"{NS}/FaxStatus"',
-     '"urn:something-else"'],
+    [
+        f'"{NS}/SendCharFax"',
+        f"{NS}/SendCharFax",
+        None,
+        '""',
+        "",
+        f'"{NS}/FaxStatus"',
+        '"urn:something-else"',
+    ],
     ids=["quoted", "unquoted", "absent", "empty-quoted", "empty", "wrong-op", "foreign"],
 )
 def test_operation_is_chosen_by_the_body_element_not_the_soap_action(
@@ -182,8 +193,11 @@ def test_operation_is_chosen_by_the_body_element_not_the_soap_action(
 def test_fax_status_body_under_a_send_char_fax_soap_action_runs_fax_status(
     server: RunningServer,
 ) -> None:
-    response = post(server.dfs, envelope("FaxStatus", fax_status_params(ALICE)),
-                    soap_action=f'"{NS}/SendCharFax"')
+    response = post(
+        server.dfs,
+        envelope("FaxStatus", fax_status_params(ALICE)),
+        soap_action=f'"{NS}/SendCharFax"',
+    )
 
     assert response.status_code == 200
     assert status_echo(response.content)["ResultCode"] == 0
@@ -198,17 +212,25 @@ def _prefixed(env_prefix: str, op_prefix: str, env_ns: str = SOAP11) -> bytes:
     decl = f' xmlns:{op_prefix}="{NS}"' if op_prefix else f' xmlns="{NS}"'
     params = "".join(
         f"<{p}{name}>{value}</{p}{name}>"
-        for name, value in [("Username", ALICE), ("Password", PASSWORD), ("FaxNumber", NUMBER),
-                            ("Data", "prefixes"), ("FileType", "TXT")]
+        for name, value in [
+            ("Username", ALICE),
+            ("Password", PASSWORD),
+            ("FaxNumber", NUMBER),
+            ("Data", "prefixes"),
+            ("FileType", "TXT"),
+        ]
     )
     return (
-        f'<?xml version="1.0" encoding="utf-8"?><{env_prefix}:Envelope xmlns:{env_prefix}="{env_ns}">'
+        '<?xml version="1.0" encoding="utf-8"?>'
+        f'<{env_prefix}:Envelope xmlns:{env_prefix}="{env_ns}">'
         f"<{env_prefix}:Body><{p}SendCharFax{decl}>{params}</{p}SendCharFax>"
         f"</{env_prefix}:Body></{env_prefix}:Envelope>"
     ).encode()
 
 
-@pytest.mark.parametrize("env_prefix", ["SOAP-ENV", "soap", "env", "soapenv", "s", "S", "e"])
+@pytest.mark.parametrize(
+    "env_prefix", ["SOAP-ENV", "soap", "env", "soapenv", "soap12", "s", "S", "e"]
+)
 @pytest.mark.parametrize("op_prefix", ["", "ns0", "ns1", "tns", "int", "ins0", "s1", "m"])
 def test_any_prefixes_for_envelope_and_operation(
     server: RunningServer, env_prefix: str, op_prefix: str
@@ -236,7 +258,7 @@ def test_several_prefixes_bound_to_one_namespace_and_unused_declarations(
         f'xmlns:ns1="{NS}" xmlns:tns="{NS}" xmlns:unused="urn:never-used" '
         f'xmlns:xsd="http://www.w3.org/2001/XMLSchema" '
         f'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        f"<soapenv:Body><ns1:SendCharFax xmlns:int=\"{NS}\">"
+        f'<soapenv:Body><ns1:SendCharFax xmlns:int="{NS}">'
         f"<tns:Username>{ALICE}</tns:Username><int:Password>{PASSWORD}</int:Password>"
         f'<FaxNumber xmlns="{NS}">{NUMBER}</FaxNumber><ns1:Data>many prefixes</ns1:Data>'
         f"<tns:FileType>TXT</tns:FileType></ns1:SendCharFax></soapenv:Body></SOAP-ENV:Envelope>"
@@ -256,10 +278,11 @@ def test_default_namespace_declared_on_the_envelope(server: RunningServer) -> No
 
 def test_xsi_type_attributes_and_a_soap_header_are_ignored(server: RunningServer) -> None:
     body = (
-        f'<soapenv:Envelope xmlns:soapenv="{SOAP11}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        f'<soapenv:Envelope xmlns:soapenv="{SOAP11}" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
         f'xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:ins0="{NS}">'
         '<soapenv:Header><h:Trace xmlns:h="urn:trace">1</h:Trace></soapenv:Header>'
-        '<soapenv:Body><ins0:SendCharFax>'
+        "<soapenv:Body><ins0:SendCharFax>"
         f'<ins0:Username xsi:type="xsd:string">{ALICE}</ins0:Username>'
         f'<ins0:Password xsi:type="xsd:string">{PASSWORD}</ins0:Password>'
         f'<ins0:FaxNumber xsi:type="xsd:string">{NUMBER}</ins0:FaxNumber>'
@@ -276,7 +299,7 @@ def test_fax_status_values_are_read_under_prefixes_and_xsi_types(server: Running
     body = (
         f'<env:Envelope xmlns:env="{SOAP11}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
         f'xmlns:xsd="http://www.w3.org/2001/XMLSchema"><env:Body><tns:FaxStatus xmlns:tns="{NS}">'
-        f'<tns:Username>{ALICE}</tns:Username><tns:Password>{PASSWORD}</tns:Password>'
+        f"<tns:Username>{ALICE}</tns:Username><tns:Password>{PASSWORD}</tns:Password>"
         f'<tns:LastTransactionID xsi:type="xsd:int">{sent[1]}</tns:LastTransactionID>'
         '<tns:MaxItems xsi:type="xsd:int">1</tns:MaxItems>'
         "</tns:FaxStatus></env:Body></env:Envelope>"
@@ -291,8 +314,13 @@ def test_fax_status_values_are_read_under_prefixes_and_xsi_types(server: Running
 
 
 def test_parameter_order_does_not_matter(server: RunningServer) -> None:
-    params = [("Username", ALICE), ("Password", PASSWORD), ("FaxNumber", NUMBER),
-              ("Data", "shuffled"), ("FileType", "TXT")]
+    params = [
+        ("Username", ALICE),
+        ("Password", PASSWORD),
+        ("FaxNumber", NUMBER),
+        ("Data", "shuffled"),
+        ("FileType", "TXT"),
+    ]
     for seed in range(5):
         shuffled = params[:]
         random.Random(seed).shuffle(shuffled)
@@ -302,8 +330,15 @@ def test_parameter_order_does_not_matter(server: RunningServer) -> None:
 
 def test_fax_status_parameters_in_reverse_order(server: RunningServer) -> None:
     first = result(post(server.dfs, send_body()), "SendCharFax")
-    inner = children(ResultCode=0, ListSize=0, TotalCount=0, MaxItems=1,
-                     LastTransactionID=first + 1, Password=PASSWORD, Username=ALICE)
+    inner = children(
+        ResultCode=0,
+        ListSize=0,
+        TotalCount=0,
+        MaxItems=1,
+        LastTransactionID=first + 1,
+        Password=PASSWORD,
+        Username=ALICE,
+    )
 
     response = post(server.dfs, envelope("FaxStatus", inner))
 
@@ -317,16 +352,25 @@ def test_fax_status_parameters_in_reverse_order(server: RunningServer) -> None:
 def test_a_missing_string_parameter_reads_as_null(
     server: RunningServer, missing: str, expected: int
 ) -> None:
-    params = {"Username": ALICE, "Password": PASSWORD, "FaxNumber": NUMBER, "Data": "x",
-              "FileType": "TXT"}
+    params = {
+        "Username": ALICE,
+        "Password": PASSWORD,
+        "FaxNumber": NUMBER,
+        "Data": "x",
+        "FileType": "TXT",
+    }
     del params[missing]
 
-    assert result(post(server.dfs, envelope("SendCharFax", children(**params))),
-                  "SendCharFax") == expected
+    assert (
+        result(post(server.dfs, envelope("SendCharFax", children(**params))), "SendCharFax")
+        == expected
+    )
 
 
 def test_a_missing_file_type_means_txt(server: RunningServer) -> None:
-    response = post(server.dfs, envelope("SendCharFax", send_char_fax_params(ALICE, file_type=None)))
+    response = post(
+        server.dfs, envelope("SendCharFax", send_char_fax_params(ALICE, file_type=None))
+    )
 
     assert result(response, "SendCharFax") > 0
 
@@ -345,7 +389,7 @@ def test_unknown_elements_are_ignored(server: RunningServer) -> None:
     inner = (
         "<Subject>not a SendCharFax parameter</Subject><Extra><Nested>1</Nested></Extra>"
         + send_char_fax_params(ALICE)
-        + f'<Other xmlns="urn:other">x</Other><SessionID>ABC</SessionID>'
+        + '<Other xmlns="urn:other">x</Other><SessionID>ABC</SessionID>'
     )
 
     assert result(post(server.dfs, envelope("SendCharFax", inner)), "SendCharFax") > 0
@@ -353,15 +397,23 @@ def test_unknown_elements_are_ignored(server: RunningServer) -> None:
 
 @pytest.mark.parametrize(
     ("wrong_name", "right_name", "expected"),
-    [("username", "Username", -1003), ("USERNAME", "Username", -1003),
-     ("password", "Password", -1003), ("faxNumber", "FaxNumber", -112),
-     ("Faxnumber", "FaxNumber", -112), ("data", "Data", -123)],
+    [
+        ("username", "Username", -1003),
+        ("USERNAME", "Username", -1003),
+        ("password", "Password", -1003),
+        ("faxNumber", "FaxNumber", -112),
+        ("Faxnumber", "FaxNumber", -112),
+        ("data", "Data", -123),
+    ],
 )
 def test_mis_cased_element_names_are_unknown(
     server: RunningServer, wrong_name: str, right_name: str, expected: int
 ) -> None:
-    inner = send_char_fax_params(ALICE).replace(f"<{right_name}>", f"<{wrong_name}>").replace(
-        f"</{right_name}>", f"</{wrong_name}>")
+    inner = (
+        send_char_fax_params(ALICE)
+        .replace(f"<{right_name}>", f"<{wrong_name}>")
+        .replace(f"</{right_name}>", f"</{wrong_name}>")
+    )
 
     assert result(post(server.dfs, envelope("SendCharFax", inner)), "SendCharFax") == expected
 
@@ -389,8 +441,14 @@ def test_parameters_in_no_namespace_read_as_null(server: RunningServer) -> None:
 # 10. Empty ints, spaces, booleans -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("empty", ["<LastTransactionID></LastTransactionID>", "<LastTransactionID />",
-                                   "<LastTransactionID>  </LastTransactionID>"])
+@pytest.mark.parametrize(
+    "empty",
+    [
+        "<LastTransactionID></LastTransactionID>",
+        "<LastTransactionID />",
+        "<LastTransactionID>  </LastTransactionID>",
+    ],
+)
 def test_an_empty_int_element_reads_as_zero_not_a_fault(server: RunningServer, empty: str) -> None:
     inner = children(Username=ALICE, Password=PASSWORD) + empty + "<MaxItems/><TotalCount/>"
 
@@ -405,7 +463,8 @@ def test_an_empty_int_element_reads_as_zero_not_a_fault(server: RunningServer, e
 def test_ints_with_surrounding_whitespace_are_read(server: RunningServer) -> None:
     first = result(post(server.dfs, send_body()), "SendCharFax")
     inner = children(Username=ALICE, Password=PASSWORD) + (
-        f"<LastTransactionID>\n  {first + 1}\t</LastTransactionID><MaxItems> 1 </MaxItems>")
+        f"<LastTransactionID>\n  {first + 1}\t</LastTransactionID><MaxItems> 1 </MaxItems>"
+    )
 
     response = post(server.dfs, envelope("FaxStatus", inner))
 
@@ -414,8 +473,17 @@ def test_ints_with_surrounding_whitespace_are_read(server: RunningServer) -> Non
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("true", True), ("false", False), ("1", True), ("0", False), ("True", True),
-     ("False", False), (" true ", True), ("", False), (None, False)],
+    [
+        ("true", True),
+        ("false", False),
+        ("1", True),
+        ("0", False),
+        ("True", True),
+        ("False", False),
+        (" true ", True),
+        ("", False),
+        (None, False),
+    ],
 )
 def test_boolean_forms(text: str | None, expected: bool) -> None:
     assert parse_value("boolean", text) is expected
@@ -429,10 +497,16 @@ def test_boolean_rejects_other_words(text: str) -> None:
 
 def test_booleans_as_1_and_0_in_a_real_call(server: RunningServer) -> None:
     inner = children(
-        Username=ALICE, Password=PASSWORD, FaxNumbers=NUMBER,
-        FilesData=base64.b64encode(b"Hello").decode(), FileTypes="TXT", FileSizes="5",
-        Postpone="2000-01-01T00:00:00", RetriesToPerform=0,
-        IsHighResolution="1", IsFineRendering="0",
+        Username=ALICE,
+        Password=PASSWORD,
+        FaxNumbers=NUMBER,
+        FilesData=base64.b64encode(b"Hello").decode(),
+        FileTypes="TXT",
+        FileSizes="5",
+        Postpone="2000-01-01T00:00:00",
+        RetriesToPerform=0,
+        IsHighResolution="1",
+        IsFineRendering="0",
     )
 
     assert result(post(server.dfs, envelope("SendfaxEx_2", inner)), "SendfaxEx_2") > 0
@@ -452,11 +526,19 @@ UTC = dt.UTC
         ("1980-01-01T00:00:00Z", dt.datetime(1980, 1, 1, tzinfo=UTC)),
         ("0001-01-01T00:00:00", None),
         ("0001-01-01", None),
-        ("2012-02-23T10:18:22.1234567-07:00",
-         dt.datetime(2012, 2, 23, 10, 18, 22, 123456, tzinfo=dt.timezone(dt.timedelta(hours=-7)))),
+        (
+            "2012-02-23T10:18:22.1234567-07:00",
+            dt.datetime(
+                2012, 2, 23, 10, 18, 22, 123456, tzinfo=dt.timezone(dt.timedelta(hours=-7))
+            ),
+        ),
         ("2012-02-23T10:18:22.000Z", dt.datetime(2012, 2, 23, 10, 18, 22, tzinfo=UTC)),
-        ("2012-02-23T10:18:22+05:30",
-         dt.datetime(2012, 2, 23, 10, 18, 22, tzinfo=dt.timezone(dt.timedelta(hours=5, minutes=30)))),
+        (
+            "2012-02-23T10:18:22+05:30",
+            dt.datetime(
+                2012, 2, 23, 10, 18, 22, tzinfo=dt.timezone(dt.timedelta(hours=5, minutes=30))
+            ),
+        ),
         ("2012-02-23T10:18:22.5", dt.datetime(2012, 2, 23, 10, 18, 22, 500000)),
         (" 2012-02-23T10:18:22 ", dt.datetime(2012, 2, 23, 10, 18, 22)),
         ("", None),
@@ -472,17 +554,33 @@ def test_every_date_form_parses(text: str, expected: dt.datetime | None) -> None
             assert value.utcoffset() == expected.utcoffset()
 
 
-@pytest.mark.parametrize("text", ["0001-01-01T00:00:00+05:00", "0001-01-01T00:00:00Z",
-                                  "0001-01-01T00:00:00-05:00", "0001-01-01T10:00:00+14:00"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0001-01-01T00:00:00+05:00",
+        "0001-01-01T00:00:00Z",
+        "0001-01-01T00:00:00-05:00",
+        "0001-01-01T10:00:00+14:00",
+    ],
+)
 def test_min_value_with_any_offset_reads_as_min_value(text: str) -> None:
     # Java and PHP clients serialise an unset date as year 1 in their own zone; it must not
     # become a date before year 1 once converted to UTC.
     assert parse_value("dateTime", text) is None
 
 
-@pytest.mark.parametrize("text", ["yesterday", "2012-13-01", "2012-02-30T00:00:00", "12/31/2001",
-                                  "2012-01-01T00:00:00+25:00", "2012-01-01T00:00:00-24:00",
-                                  "9999-12-31T23:00:00-05:00"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "yesterday",
+        "2012-13-01",
+        "2012-02-30T00:00:00",
+        "12/31/2001",
+        "2012-01-01T00:00:00+25:00",
+        "2012-01-01T00:00:00-24:00",
+        "9999-12-31T23:00:00-05:00",
+    ],
+)
 def test_dates_that_are_not_dates_are_refused(text: str) -> None:
     with pytest.raises(BadValue):
         parse_value("dateTime", text)
@@ -490,15 +588,29 @@ def test_dates_that_are_not_dates_are_refused(text: str) -> None:
 
 @pytest.mark.parametrize(
     "postpone",
-    ["2000-01-01", "2001-12-31T00:00:00-00:00", "1980-01-01T00:00:00Z", "0001-01-01T00:00:00",
-     "2011-03-04T10:11:12.1234567-07:00", "2011-03-04T10:11:12.000Z",
-     "0001-01-01T00:00:00+05:00", "0001-01-01T00:00:00-08:00"],
+    [
+        "2000-01-01",
+        "2001-12-31T00:00:00-00:00",
+        "1980-01-01T00:00:00Z",
+        "0001-01-01T00:00:00",
+        "2011-03-04T10:11:12.1234567-07:00",
+        "2011-03-04T10:11:12.000Z",
+        "0001-01-01T00:00:00+05:00",
+        "0001-01-01T00:00:00-08:00",
+    ],
 )
 def test_every_past_date_form_means_send_now(server: RunningServer, postpone: str) -> None:
     inner = children(
-        Username=ALICE, Password=PASSWORD, FaxNumbers=NUMBER,
-        FilesData=base64.b64encode(b"Hello").decode(), FileTypes="TXT", FileSizes="5",
-        Postpone=postpone, RetriesToPerform=0, IsHighResolution="false", IsFineRendering="true",
+        Username=ALICE,
+        Password=PASSWORD,
+        FaxNumbers=NUMBER,
+        FilesData=base64.b64encode(b"Hello").decode(),
+        FileTypes="TXT",
+        FileSizes="5",
+        Postpone=postpone,
+        RetriesToPerform=0,
+        IsHighResolution="false",
+        IsFineRendering="true",
     )
 
     transaction_id = result(post(server.dfs, envelope("SendfaxEx_2", inner)), "SendfaxEx_2")
@@ -512,13 +624,15 @@ def test_every_past_date_form_means_send_now(server: RunningServer, postpone: st
 
 def _wrapped(data: bytes, width: int, newline: str) -> str:
     text = base64.b64encode(data).decode()
-    return newline.join(text[i:i + width] for i in range(0, len(text), width))
+    return newline.join(text[i : i + width] for i in range(0, len(text), width))
 
 
 @pytest.mark.parametrize(
     ("width", "newline"), [(60, "\n"), (76, "\n"), (76, "\r\n"), (64, "\r\n"), (10_000, "")]
 )
-def test_base64_with_line_breaks_and_surrounding_whitespace_decodes(width: int, newline: str) -> None:
+def test_base64_with_line_breaks_and_surrounding_whitespace_decodes(
+    width: int, newline: str
+) -> None:
     data = bytes(range(256)) * 3
 
     assert parse_value("base64Binary", f"\r\n  {_wrapped(data, width, newline)}\r\n\t") == data
@@ -541,7 +655,9 @@ def test_base64_with_line_breaks_in_a_real_call(server: RunningServer) -> None:
 
 
 @pytest.mark.parametrize("declaration", [True, False], ids=["with-declaration", "without"])
-def test_iso_8859_1_body_with_non_ascii_data_is_sent(server: RunningServer, declaration: bool) -> None:
+def test_iso_8859_1_body_with_non_ascii_data_is_sent(
+    server: RunningServer, declaration: bool
+) -> None:
     head = '<?xml version="1.0" encoding="ISO-8859-1"?>' if declaration else ""
     body = (
         f'{head}<SOAP-ENV:Envelope xmlns:SOAP-ENV="{SOAP11}"><SOAP-ENV:Body>'
@@ -561,8 +677,12 @@ def test_iso_8859_1_body_with_non_ascii_data_is_sent(server: RunningServer, decl
 
 @pytest.mark.parametrize(
     ("encoding", "content_type"),
-    [("iso-8859-1", "text/xml; charset=ISO-8859-1"), ("iso-8859-1", "text/xml;charset=iso-8859-1"),
-     ("utf-8", "text/xml; charset=utf-8"), ("utf-8", "application/soap+xml; charset=utf-8")],
+    [
+        ("iso-8859-1", "text/xml; charset=ISO-8859-1"),
+        ("iso-8859-1", "text/xml;charset=iso-8859-1"),
+        ("utf-8", "text/xml; charset=utf-8"),
+        ("utf-8", "application/soap+xml; charset=utf-8"),
+    ],
 )
 def test_non_ascii_text_arrives_intact_whatever_the_body_encoding(
     server: RunningServer, encoding: str, content_type: str
@@ -571,8 +691,12 @@ def test_non_ascii_text_arrives_intact_whatever_the_body_encoding(
     subject = "Café crème à l'été"
     version = "1.2" if "soap+xml" in content_type else "1.1"
     inner = children(
-        Username=ALICE, Password=PASSWORD, FaxNumbers=NUMBER,
-        FilesData=base64.b64encode(b"Hello").decode(), FileTypes="TXT", FileSizes="5",
+        Username=ALICE,
+        Password=PASSWORD,
+        FaxNumbers=NUMBER,
+        FilesData=base64.b64encode(b"Hello").decode(),
+        FileTypes="TXT",
+        FileSizes="5",
         Subject=subject,
     )
     body = envelope("SendfaxEx_2", inner, version, declaration=False).decode().encode(encoding)
@@ -581,6 +705,16 @@ def test_non_ascii_text_arrives_intact_whatever_the_body_encoding(
 
     assert transaction_id > 0
     assert status_of(server, transaction_id)["Subject"] == subject
+
+
+def test_a_document_in_cdata_may_contain_a_doctype(server: RunningServer) -> None:
+    # Only a DOCTYPE of the request itself is refused, not text that happens to spell one.
+    html = "<!DOCTYPE html><html><body><p>Hello &amp; welcome</p></body></html>"
+    inner = send_char_fax_params(ALICE, data="PLACEHOLDER").replace(
+        "PLACEHOLDER", f"<![CDATA[{html}]]>"
+    )
+
+    assert result(post(server.dfs, envelope("SendCharFax", inner)), "SendCharFax") > 0
 
 
 # 1. Endpoint paths ----------------------------------------------------------------------------
@@ -608,8 +742,8 @@ def test_fax_status_of_a_call_sent_in_each_style_lists_it(server: RunningServer)
         result(post(server.base_url + "/DFS.asmx?wsdl", send_body()), "SendCharFax"),
     ]
 
-    response = post(server.dfs, envelope("FaxStatus", fax_status_params(
-        ALICE, last=ids[-1] + 1, max_items=3)))
+    response = post(
+        server.dfs, envelope("FaxStatus", fax_status_params(ALICE, last=ids[-1] + 1, max_items=3))
+    )
 
     assert [int(i["TransactionID"]) for i in status_items(response.content)] == ids[::-1]
-

@@ -6,6 +6,7 @@ Exact bytes are compared only where COMPAT.md fixes the layout; the rest is read
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Iterator
 
@@ -23,6 +24,7 @@ from tests.asmx.wire import (
     PASSWORD,
     TAIL,
     TIMEOUT,
+    children,
     envelope,
     fax_status_params,
     module_server,
@@ -39,8 +41,17 @@ ALICE, BOB = "alice", "bob"
 CAROL = "carol"  # the tests that send outside the `faxes` fixture use carol
 ERIN = "erin"  # never sends anything
 FAX_ITEM_FIELDS = [
-    "TransactionID", "SubmitTime", "PostponeTime", "CompletionTime", "DestinationFax",
-    "RemoteCSID", "PagesSent", "Status", "Duration", "Subject", "PagesSubmitted",
+    "TransactionID",
+    "SubmitTime",
+    "PostponeTime",
+    "CompletionTime",
+    "DestinationFax",
+    "RemoteCSID",
+    "PagesSent",
+    "Status",
+    "Duration",
+    "Subject",
+    "PagesSubmitted",
 ]
 # ASP.NET's unspecified-kind DateTime: no Z, no offset, up to 7 fraction digits.
 UNSPECIFIED_DATE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,7})?$")
@@ -49,13 +60,17 @@ MIN_DATE = "0001-01-01T00:00:00"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
-    with module_server(tmp_path_factory.mktemp("soap-responses"), users=(ALICE, BOB, CAROL, ERIN)) as s:
+    with module_server(
+        tmp_path_factory.mktemp("soap-responses"), users=(ALICE, BOB, CAROL, ERIN)
+    ) as s:
         yield s
 
 
 def send(server: RunningServer, user: str, data: str = "Hello") -> int:
-    return result(post(server.dfs, envelope("SendCharFax", send_char_fax_params(user, data=data))),
-                  "SendCharFax")
+    return result(
+        post(server.dfs, envelope("SendCharFax", send_char_fax_params(user, data=data))),
+        "SendCharFax",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -67,8 +82,14 @@ def faxes(server: RunningServer) -> dict[str, list[int]]:
     return sent
 
 
-def fax_status(server: RunningServer, user: str, last: int = 999999999, max_items: int = 100,
-               version: str = "1.1", password: str = PASSWORD) -> requests.Response:
+def fax_status(
+    server: RunningServer,
+    user: str,
+    last: int = 999999999,
+    max_items: int = 100,
+    version: str = "1.1",
+    password: str = PASSWORD,
+) -> requests.Response:
     response = post(
         server.dfs,
         envelope("FaxStatus", fax_status_params(user, last, max_items, password), version),
@@ -88,7 +109,7 @@ def inner(response: requests.Response, version: str = "1.1") -> str:
     head = HEAD12 if version == "1.2" else HEAD11
     assert text.startswith(head), text
     assert text.endswith(TAIL), text
-    return text[len(head):-len(TAIL)]
+    return text[len(head) : -len(TAIL)]
 
 
 # SOAP layout (COMPAT 13, 17) ------------------------------------------------------------------
@@ -98,8 +119,11 @@ def inner(response: requests.Response, version: str = "1.1") -> str:
 def test_send_char_fax_answer_is_byte_for_byte_the_asmx_layout(
     server: RunningServer, version: str
 ) -> None:
-    response = post(server.dfs, envelope("SendCharFax", send_char_fax_params(CAROL), version),
-                    CT_SOAP12 if version == "1.2" else CT_SOAP11)
+    response = post(
+        server.dfs,
+        envelope("SendCharFax", send_char_fax_params(CAROL), version),
+        CT_SOAP12 if version == "1.2" else CT_SOAP11,
+    )
 
     assert response.status_code == 200
     assert response.headers["Content-Type"] == (CT_SOAP12 if version == "1.2" else CT_SOAP11)
@@ -155,11 +179,16 @@ def test_fax_status_layout_echoes_total_count_list_size_and_result_code_after_th
 
     assert response.headers["Content-Type"] == (CT_SOAP12 if version == "1.2" else CT_SOAP11)
     body = inner(response, version)
-    item = "<FaxItem>" + "".join(
-        rf"(?:<{name}>[^<]+</{name}>|<{name} />)" if name in ("RemoteCSID", "Subject", "DestinationFax")
-        else rf"<{name}>[^<]+</{name}>"
-        for name in FAX_ITEM_FIELDS
-    ) + "</FaxItem>"
+    item = (
+        "<FaxItem>"
+        + "".join(
+            rf"(?:<{name}>[^<]+</{name}>|<{name} />)"
+            if name in ("RemoteCSID", "Subject", "DestinationFax")
+            else rf"<{name}>[^<]+</{name}>"
+            for name in FAX_ITEM_FIELDS
+        )
+        + "</FaxItem>"
+    )
     pattern = (
         r'<FaxStatusResponse xmlns="http://www\.interfax\.cc">'
         rf"<FaxStatusResult>(?:{item})+</FaxStatusResult>"
@@ -201,7 +230,8 @@ def test_max_items_1_with_n_plus_1_reads_fax_n(
 ) -> None:
     for transaction_id in faxes[ALICE]:
         assert ids(fax_status(server, ALICE, last=transaction_id + 1, max_items=1)) == [
-            transaction_id]
+            transaction_id
+        ]
 
 
 def test_max_items_limits_the_list(server: RunningServer, faxes: dict[str, list[int]]) -> None:
@@ -260,6 +290,28 @@ def test_bad_credentials_omit_the_wrapper_and_echo_the_code(
     )
 
 
+def test_strings_escape_only_amp_lt_gt_and_write_non_ascii_raw(server: RunningServer) -> None:
+    # SendfaxEx_2's Subject is echoed by FaxStatus: a string the client chose, on the way out.
+    subject = "a<b & c>d \"q\" 'x'\tCafé ≠ ü"
+    inner_params = children(
+        Username=CAROL,
+        Password=PASSWORD,
+        FaxNumbers=NUMBER,
+        FileTypes="TXT",
+        FileSizes="5",
+        FilesData=base64.b64encode(b"Hello").decode(),
+        Subject=subject,
+    )
+    transaction_id = result(post(server.dfs, envelope("SendfaxEx_2", inner_params)), "SendfaxEx_2")
+    assert transaction_id > 0
+
+    response = fax_status(server, CAROL, last=transaction_id + 1, max_items=1)
+
+    expected = "<Subject>a&lt;b &amp; c&gt;d \"q\" 'x'\tCafé ≠ ü</Subject>"
+    assert expected.encode("utf-8") in response.content
+    assert b"&#" not in response.content and b"&quot;" not in response.content
+
+
 def test_fax_item_fields_dates_and_number_form(
     server: RunningServer, faxes: dict[str, list[int]]
 ) -> None:
@@ -290,8 +342,13 @@ FORM_ANSWER = re.compile(
 
 
 def form_fields(user: str, password: str = PASSWORD) -> dict[str, str]:
-    return {"Username": user, "Password": password, "FaxNumber": NUMBER, "Data": "form binding",
-            "FileType": "TXT"}
+    return {
+        "Username": user,
+        "Password": password,
+        "FaxNumber": NUMBER,
+        "Data": "form binding",
+        "FileType": "TXT",
+    }
 
 
 @pytest.mark.parametrize("verb", ["GET", "POST"])
@@ -324,25 +381,48 @@ def test_form_binding_field_names_are_case_insensitive(server: RunningServer) ->
 
 
 def test_form_binding_application_error_is_a_bare_negative_long(server: RunningServer) -> None:
-    response = requests.post(server.dfs + "/SendCharFax",
-                             data={**form_fields(CAROL), "FaxNumber": "nonsense"}, timeout=TIMEOUT)
+    response = requests.post(
+        server.dfs + "/SendCharFax",
+        data={**form_fields(CAROL), "FaxNumber": "nonsense"},
+        timeout=TIMEOUT,
+    )
 
     assert response.status_code == 200
     assert response.content == (
-        b'<?xml version="1.0" encoding="utf-8"?>\n<long xmlns="http://www.interfax.cc">-112</long>')
+        b'<?xml version="1.0" encoding="utf-8"?>\n<long xmlns="http://www.interfax.cc">-112</long>'
+    )
 
 
 @pytest.mark.parametrize("verb", ["GET", "POST"])
 def test_fax_status_is_not_offered_on_the_form_binding(server: RunningServer, verb: str) -> None:
-    fields = {"Username": ALICE, "Password": PASSWORD, "LastTransactionID": "999999999",
-              "MaxItems": "10"}
-    response = requests.request(verb, server.dfs + "/FaxStatus", timeout=TIMEOUT,
-                                **({"params": fields} if verb == "GET" else {"data": fields}))
+    fields = {
+        "Username": ALICE,
+        "Password": PASSWORD,
+        "LastTransactionID": "999999999",
+        "MaxItems": "10",
+    }
+    response = requests.request(
+        verb,
+        server.dfs + "/FaxStatus",
+        timeout=TIMEOUT,
+        **({"params": fields} if verb == "GET" else {"data": fields}),
+    )
 
     assert response.status_code == 500
     assert response.headers["Content-Type"] == CT_TEXT
     assert one_line(response.text)
     assert "<html" not in response.text.lower()
+
+
+def test_head_on_the_form_binding_does_not_run_the_operation(server: RunningServer) -> None:
+    before = status_echo(fax_status(server, CAROL).content)["TotalCount"]
+
+    response = requests.head(
+        server.dfs + "/SendCharFax", params=form_fields(CAROL), timeout=TIMEOUT
+    )
+
+    assert response.status_code == 500
+    assert status_echo(fax_status(server, CAROL).content)["TotalCount"] == before
 
 
 def test_unknown_operation_on_the_form_binding_is_500_text(server: RunningServer) -> None:
@@ -358,8 +438,12 @@ def test_a_non_numeric_form_value_for_an_int_is_500_with_one_line_of_text(
     server: RunningServer, verb: str
 ) -> None:
     fields = {"Username": ALICE, "Password": PASSWORD, "TransactionID": "abc"}
-    response = requests.request(verb, server.dfs + "/CancelFax", timeout=TIMEOUT,
-                                **({"params": fields} if verb == "GET" else {"data": fields}))
+    response = requests.request(
+        verb,
+        server.dfs + "/CancelFax",
+        timeout=TIMEOUT,
+        **({"params": fields} if verb == "GET" else {"data": fields}),
+    )
 
     assert response.status_code == 500
     assert response.headers["Content-Type"] == CT_TEXT
@@ -369,22 +453,25 @@ def test_a_non_numeric_form_value_for_an_int_is_500_with_one_line_of_text(
 
 
 def test_get_binding_switched_off_by_setting(tmp_path_factory: pytest.TempPathFactory) -> None:
-    with module_server(tmp_path_factory.mktemp("no-get"), users=(ALICE,),
-                       extra_env={"INTERFAX_SOAP_SERVER__HTTP_GET_BINDING": "false"}) as server:
+    with module_server(
+        tmp_path_factory.mktemp("no-get"),
+        extra_env={"INTERFAX_SOAP_SERVER__HTTP_GET_BINDING": "false"},
+    ) as server:
         url = server.dfs + "/SendCharFax"
+        fields = form_fields("nobody")  # no user needed: POST answering -1003 shows it ran
 
-        refused = requests.get(url, params=form_fields(ALICE), timeout=TIMEOUT)
-        allowed = requests.post(url, data=form_fields(ALICE), timeout=TIMEOUT)
+        refused = requests.get(url, params=fields, timeout=TIMEOUT)
+        allowed = requests.post(url, data=fields, timeout=TIMEOUT)
         wsdl = requests.get(server.wsdl_url, timeout=TIMEOUT)
 
         assert refused.status_code == 500
         assert refused.headers["Content-Type"] == CT_TEXT
         assert one_line(refused.text)
-        # Nothing was submitted by the refused GET: only the POST's fax exists.
-        match = FORM_ANSWER.fullmatch(allowed.content)
-        assert match and int(match.group(1)) > 0, allowed.content
-        status = post(server.dfs, envelope("FaxStatus", fax_status_params(ALICE)))
-        assert ids(status) == [int(match.group(1))]
-        # The WSDL no longer offers the GET port.
+        assert "<long" not in refused.text
+        assert allowed.status_code == 200
+        assert allowed.content == (
+            b'<?xml version="1.0" encoding="utf-8"?>\n<long xmlns="http://www.interfax.cc">-1003</long>'
+        )
+        # The WSDL no longer offers the GET port, and still offers POST.
         assert b'name="InterFaxHttpGet"' not in wsdl.content
         assert b'name="InterFaxHttpPost"' in wsdl.content

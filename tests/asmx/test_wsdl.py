@@ -1,7 +1,8 @@
 """The served WSDL (COMPAT 1-3): any-case ``?WSDL``, addresses naming what the client used
 (``Host``; ``X-Forwarded-*`` only from trusted proxies), the names generated proxies depend on,
 the checked-in ``wsdl/dfs.wsdl``, and zeep driving the service from the served WSDL and from
-InterFAX's original file.
+InterFAX's original file. Also the other X-Forwarded-* consumer: the client address that
+lockout counts (``X-Forwarded-For``), believed only from a trusted proxy.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ import zeep.transports
 from lxml import etree
 from zeep.plugins import HistoryPlugin
 
-from interfax_soap.asmx.wsdl import generate_wsdl
 from interfax_soap.app import outbound_schema
+from interfax_soap.asmx.wsdl import generate_wsdl
 from tests.asmx.wire import (
     CT_SOAP11,
     NS,
@@ -30,9 +31,13 @@ from tests.asmx.wire import (
     SOAP11,
     SOAP12,
     TIMEOUT,
+    envelope,
     host_port,
     module_server,
+    post,
     raw_exchange,
+    result,
+    send_char_fax_params,
 )
 from tests.conftest import RunningServer
 
@@ -49,17 +54,26 @@ PORTS = ["InterFaxSoap", "InterFaxSoap12", "InterFaxHttpGet", "InterFaxHttpPost"
 ALICE = "alice"
 
 
+MALLORY = "mallory"  # the lockout tests' victim; nobody else uses this user
+LOCKOUT = {"INTERFAX_SOAP_SECURITY__LOCKOUT_FAILURES": "3"}
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
-    with module_server(tmp_path_factory.mktemp("wsdl"), users=(ALICE,)) as running:
+    with module_server(
+        tmp_path_factory.mktemp("wsdl"), users=(ALICE, MALLORY), extra_env=LOCKOUT
+    ) as running:
         yield running
 
 
 @pytest.fixture(scope="module")
 def proxied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     """A server that trusts X-Forwarded-* from loopback (it sits behind a local proxy)."""
-    with module_server(tmp_path_factory.mktemp("wsdl-proxied"),
-                       extra_env={"INTERFAX_SOAP_SERVER__TRUSTED_PROXIES": "127.0.0.1"}) as running:
+    with module_server(
+        tmp_path_factory.mktemp("wsdl-proxied"),
+        users=(MALLORY,),
+        extra_env={"INTERFAX_SOAP_SERVER__TRUSTED_PROXIES": "127.0.0.1", **LOCKOUT},
+    ) as running:
         yield running
 
 
@@ -159,9 +173,11 @@ def test_every_address_names_the_url_the_client_used(server: RunningServer) -> N
 
 @pytest.mark.parametrize(
     ("host", "expected"),
-    [("fax.example.org:8443", "http://fax.example.org:8443/dfs.asmx"),
-     ("fax.example.org", "http://fax.example.org/dfs.asmx"),
-     ("[::1]:9000", "http://[::1]:9000/dfs.asmx")],
+    [
+        ("fax.example.org:8443", "http://fax.example.org:8443/dfs.asmx"),
+        ("fax.example.org", "http://fax.example.org/dfs.asmx"),
+        ("[::1]:9000", "http://[::1]:9000/dfs.asmx"),
+    ],
 )
 def test_addresses_follow_the_host_header(server: RunningServer, host: str, expected: str) -> None:
     found = addresses(get_wsdl(server.wsdl_url, Host=host).content)
@@ -179,15 +195,22 @@ def test_an_http_1_0_request_without_host_gets_the_listening_address(server: Run
 
 
 def test_forwarded_headers_from_an_untrusted_peer_are_ignored(server: RunningServer) -> None:
-    found = addresses(get_wsdl(server.wsdl_url, **{
-        "X-Forwarded-Proto": "https", "X-Forwarded-Host": "fax.example.com"}).content)
+    found = addresses(
+        get_wsdl(
+            server.wsdl_url, **{"X-Forwarded-Proto": "https", "X-Forwarded-Host": "fax.example.com"}
+        ).content
+    )
 
     assert set(found.values()) == {server.dfs}
 
 
 def test_forwarded_headers_from_a_trusted_proxy_are_honoured(proxied: RunningServer) -> None:
-    found = addresses(get_wsdl(proxied.wsdl_url, **{
-        "X-Forwarded-Proto": "https", "X-Forwarded-Host": "fax.example.com"}).content)
+    found = addresses(
+        get_wsdl(
+            proxied.wsdl_url,
+            **{"X-Forwarded-Proto": "https", "X-Forwarded-Host": "fax.example.com"},
+        ).content
+    )
 
     assert set(found.values()) == {"https://fax.example.com/dfs.asmx"}
     assert len(found) == 4
@@ -206,6 +229,34 @@ def test_a_hostile_host_header_cannot_break_the_wsdl(server: RunningServer) -> N
     assert set(found.values()) == {'http://evil"><x a="/dfs.asmx'}
 
 
+def _login(server: RunningServer, password: str, forwarded_for: str) -> int:
+    body = envelope(
+        "SendCharFax", send_char_fax_params(MALLORY, number="no number", password=password)
+    )
+    return result(post(server.dfs, body, **{"X-Forwarded-For": forwarded_for}), "SendCharFax")
+
+
+def test_lockout_counts_the_forwarded_client_behind_a_trusted_proxy(
+    proxied: RunningServer,
+) -> None:
+    for _ in range(3):
+        assert _login(proxied, "wrong", "198.51.100.7") == -1003
+
+    # Locked for that client only (-1876), even with the right password ...
+    assert _login(proxied, PASSWORD, "198.51.100.7") == -1876
+    assert _login(proxied, PASSWORD, "10.0.0.1, 198.51.100.7") == -1876  # the proxy's entry
+    # ... another client behind the same proxy still gets through (-112: past the login).
+    assert _login(proxied, PASSWORD, "198.51.100.8") == -112
+
+
+def test_a_forged_x_forwarded_for_does_not_escape_lockout(server: RunningServer) -> None:
+    for n in range(3):
+        assert _login(server, "wrong", f"203.0.113.{n}") == -1003
+
+    # All three failures counted against the real peer, whatever the header claimed.
+    assert _login(server, PASSWORD, "203.0.113.99") == -1876
+
+
 # Names generated proxies depend on (COMPAT 3) -------------------------------------------------
 
 
@@ -215,8 +266,10 @@ def test_service_ports_and_soap_actions_have_the_asmx_names(server: RunningServe
     services = root.findall(f"{{{WSDL}}}service")
     assert [s.get("name") for s in services] == ["InterFax"]
     assert [p.get("name") for p in services[0].iterfind(f"{{{WSDL}}}port")] == PORTS
-    operations = [op.get("name") for op in root.iterfind(
-        f"{{{WSDL}}}portType[@name='InterFaxSoap']/{{{WSDL}}}operation")]
+    operations = [
+        op.get("name")
+        for op in root.iterfind(f"{{{WSDL}}}portType[@name='InterFaxSoap']/{{{WSDL}}}operation")
+    ]
     assert {"SendCharFax", "FaxStatus"} <= set(operations)
     for binding_name, prefix_ns in (("InterFaxSoap", WSDL_SOAP), ("InterFaxSoap12", WSDL_SOAP12)):
         binding = root.find(f"{{{WSDL}}}binding[@name='{binding_name}']")
@@ -242,7 +295,10 @@ def test_wsdl_write_produces_what_is_served_for_the_default_address(
 ) -> None:
     written = subprocess.run(
         [sys.executable, "-m", "interfax_soap", "wsdl", "write", str(tmp_path)],
-        env=server.env, capture_output=True, text=True, timeout=60,
+        env=server.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
     assert written.returncode == 0, written.stderr
@@ -253,9 +309,11 @@ def test_checked_in_wsdl_equals_what_is_served_for_the_default_address(
     server: RunningServer,
 ) -> None:
     assert REPO_WSDL.exists(), (
-        "wsdl/dfs.wsdl is missing: generate it with `interfax-soap wsdl write wsdl`")
+        "wsdl/dfs.wsdl is missing: generate it with `interfax-soap wsdl write wsdl`"
+    )
     assert REPO_WSDL.read_bytes() == _served_for_default_host(server), (
-        "wsdl/dfs.wsdl is stale: regenerate it with `interfax-soap wsdl write wsdl`")
+        "wsdl/dfs.wsdl is stale: regenerate it with `interfax-soap wsdl write wsdl`"
+    )
 
 
 def test_wsdl_without_the_get_binding_has_no_get_port() -> None:
@@ -270,14 +328,26 @@ def test_wsdl_without_the_get_binding_has_no_get_port() -> None:
 
 
 def _send_and_read_back(service: Any) -> None:
-    transaction_id = int(service.SendCharFax(
-        Username=ALICE, Password=PASSWORD, FaxNumber=NUMBER, Data="Hello from zeep",
-        FileType="TXT"))
+    transaction_id = int(
+        service.SendCharFax(
+            Username=ALICE,
+            Password=PASSWORD,
+            FaxNumber=NUMBER,
+            Data="Hello from zeep",
+            FileType="TXT",
+        )
+    )
     assert transaction_id > 0
 
     answer = service.FaxStatus(
-        Username=ALICE, Password=PASSWORD, LastTransactionID=transaction_id + 1, MaxItems=1,
-        TotalCount=0, ListSize=0, ResultCode=0)
+        Username=ALICE,
+        Password=PASSWORD,
+        LastTransactionID=transaction_id + 1,
+        MaxItems=1,
+        TotalCount=0,
+        ListSize=0,
+        ResultCode=0,
+    )
 
     assert answer.ResultCode == 0
     assert answer.ListSize == 1
@@ -306,8 +376,7 @@ def test_zeep_from_the_served_wsdl_over_soap12(server: RunningServer) -> None:
     _send_and_read_back(client.bind("InterFax", "InterFaxSoap12"))
 
     assert _envelope_namespace(history) == SOAP12
-    assert history.last_received["http_headers"]["Content-Type"].startswith(
-        "application/soap+xml")
+    assert history.last_received["http_headers"]["Content-Type"].startswith("application/soap+xml")
 
 
 @pytest.mark.skipif(not ORIGINAL_WSDL.exists(), reason="InterFAX's dfs.wsdl is not available")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import http.client
-import re
 import socket
 import threading
 from collections.abc import Iterator
@@ -87,7 +86,9 @@ def host_port(server: RunningServer) -> tuple[str, int]:
 def children(**params: Any) -> str:
     """``<Name>value</Name>`` for each parameter, in the order given; None writes nothing."""
     return "".join(
-        f"<{name}>{escape(str(value))}</{name}>" for name, value in params.items() if value is not None
+        f"<{name}>{escape(str(value))}</{name}>"
+        for name, value in params.items()
+        if value is not None
     )
 
 
@@ -98,26 +99,45 @@ def envelope(operation: str, inner: str, version: str = "1.1", declaration: bool
     return (
         f'{head}<soap:Envelope xmlns:soap="{env}"><soap:Body>'
         f'<{operation} xmlns="{NS}">{inner}</{operation}></soap:Body></soap:Envelope>'
-    ).encode("utf-8")
+    ).encode()
 
 
-def send_char_fax_params(user: str, number: str = NUMBER, data: str = "Hello fax",
-                         file_type: str | None = "TXT", password: str = PASSWORD) -> str:
-    return children(Username=user, Password=password, FaxNumber=number, Data=data,
-                    FileType=file_type)
+def send_char_fax_params(
+    user: str,
+    number: str = NUMBER,
+    data: str = "Hello fax",
+    file_type: str | None = "TXT",
+    password: str = PASSWORD,
+) -> str:
+    return children(
+        Username=user, Password=password, FaxNumber=number, Data=data, FileType=file_type
+    )
 
 
-def fax_status_params(user: str, last: int = 999999999, max_items: int = 100,
-                      password: str = PASSWORD) -> str:
-    return children(Username=user, Password=password, LastTransactionID=last,
-                    MaxItems=max_items, TotalCount=0, ListSize=0, ResultCode=0)
+def fax_status_params(
+    user: str, last: int = 999999999, max_items: int = 100, password: str = PASSWORD
+) -> str:
+    return children(
+        Username=user,
+        Password=password,
+        LastTransactionID=last,
+        MaxItems=max_items,
+        TotalCount=0,
+        ListSize=0,
+        ResultCode=0,
+    )
 
 
 # HTTP -----------------------------------------------------------------------------------------
 
 
-def post(url: str, body: bytes, content_type: str | None = CT_SOAP11,
-         soap_action: str | None = None, **headers: str) -> requests.Response:
+def post(
+    url: str,
+    body: bytes,
+    content_type: str | None = CT_SOAP11,
+    soap_action: str | None = None,
+    **headers: str,
+) -> requests.Response:
     sent = dict(headers)
     if content_type is not None:
         sent["Content-Type"] = content_type
@@ -137,8 +157,9 @@ class RawResponse:
         return self.headers.get(name)
 
 
-def raw_exchange(server: RunningServer, request: bytes,
-                 body_after_continue: bytes | None = None) -> tuple[bytes, RawResponse]:
+def raw_exchange(
+    server: RunningServer, request: bytes, body_after_continue: bytes | None = None
+) -> tuple[bytes, RawResponse]:
     """Sends ``request`` on a fresh socket and reads one response with http.client.
 
     With ``body_after_continue``, first waits for the interim ``100 Continue`` (returned as the
@@ -164,7 +185,7 @@ def chunked(body: bytes, size: int) -> bytes:
     """``body`` in HTTP/1.1 chunked framing, ``size`` bytes per chunk."""
     out = b""
     for start in range(0, len(body), size):
-        piece = body[start:start + size]
+        piece = body[start : start + size]
         out += b"%x\r\n%s\r\n" % (len(piece), piece)
     return out + b"0\r\n\r\n"
 
@@ -210,6 +231,3 @@ def status_echo(content: bytes) -> dict[str, int]:
 
 def one_line(text: str) -> bool:
     return bool(text.strip()) and "\n" not in text.strip() and "\r" not in text
-
-
-FAULT_RE = re.compile(r"<soap:Fault>")

@@ -27,7 +27,10 @@ def _spyne_dir() -> Path:
 
 def _python(code: str, *options: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, *options, "-c", code], capture_output=True, text=True, timeout=60,
+        [sys.executable, *options, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
         cwd=ROOT,
     )
 
@@ -48,8 +51,9 @@ def test_without_the_shim_importing_spyne_needs_the_removed_find_module_fallback
     completed = _python("import spyne, spyne.util.six.moves", "-W", "error::ImportWarning")
 
     assert completed.returncode != 0, "import spyne works unshimmed: drop _six_with_find_spec"
-    assert ("find_spec() not found" in completed.stderr
-            or "spyne.util.six.moves" in completed.stderr), completed.stderr
+    assert (
+        "find_spec() not found" in completed.stderr or "spyne.util.six.moves" in completed.stderr
+    ), completed.stderr
 
 
 def test_upstream_six_has_find_spec_but_not_spynes_get_function_name() -> None:
@@ -90,9 +94,12 @@ def test_in_this_process_spyne_util_six_is_the_upstream_six() -> None:
 
     assert vendored.__file__ == six.__file__
     assert vendored.get_function_name(test_in_this_process_spyne_util_six_is_the_upstream_six) == (
-        "test_in_this_process_spyne_util_six_is_the_upstream_six")
-    assert "spyne.util.six.moves" in sys.modules or importlib.util.find_spec(
-        "spyne.util.six.moves") is not None
+        "test_in_this_process_spyne_util_six_is_the_upstream_six"
+    )
+    assert (
+        "spyne.util.six.moves" in sys.modules
+        or importlib.util.find_spec("spyne.util.six.moves") is not None
+    )
 
 
 def test_apply_shims_is_idempotent() -> None:
