@@ -1,4 +1,5 @@
-"""E-mail deliveries: forwarding received faxes, retried until delivered or given up.
+"""Deliveries: forwarded faxes, result notifications and callbacks, retried until
+delivered or given up.
 
 Deliveries are rows in the database (the log GetInboundLogEmails reports), claimed by a loop
 like the fax worker's. A temporary failure (no connection, 4xx) is retried with backoff until
@@ -17,6 +18,7 @@ from typing import Any, Protocol
 from twisted.internet import defer, task
 
 from interfax_soap.engine.clock import Clock, utcnow, zone
+from interfax_soap.engine.notifications import callback_form, notification_csv, notification_text
 from interfax_soap.engine.ports import Blobs, Store
 from interfax_soap.engine.records import DeliveryRecord, MessageRecord
 from interfax_soap.engine.worker import new_worker_id
@@ -31,6 +33,10 @@ GAVE_UP = 1  # status of a delivery abandoned after temporary failures with no S
 
 class MailTransport(Protocol):
     async def send(self, mail: OutgoingMail) -> SendOutcome: ...
+
+
+class CallbackTransport(Protocol):
+    async def post(self, url: str, body: bytes) -> SendOutcome: ...
 
 
 @dataclasses.dataclass(frozen=True)
@@ -77,11 +83,12 @@ def forward_mail(
 class Mailer:
     def __init__(
         self, store: Store, blobs: Blobs, transport: MailTransport, clock: Clock,
-        policy: MailPolicy,
+        policy: MailPolicy, callbacks: CallbackTransport | None = None,
     ) -> None:
         self._store = store
         self._blobs = blobs
         self._transport = transport
+        self._callbacks = callbacks
         self._clock = clock
         self._policy = policy
         self.worker_id = new_worker_id()
@@ -145,11 +152,15 @@ class Mailer:
         self.wake()
 
     async def _deliver(self, delivery: DeliveryRecord) -> None:
-        mail = await self._compose(delivery)
-        if mail is None:
-            outcome = SendOutcome(False, 554, True, "the fax image no longer exists")
+        if delivery.kind == "callback":
+            outcome = await self._post_callback(delivery)
         else:
-            outcome = await self._transport.send(mail)
+            compose = self._compose_notification if delivery.kind.startswith("notify") else self._compose
+            mail = await compose(delivery)
+            if mail is None:
+                outcome = SendOutcome(False, 554, True, "what this mail reports no longer exists")
+            else:
+                outcome = await self._transport.send(mail)
         now = utcnow(self._clock)
         changes = self._outcome(delivery, outcome, now)
         await self._store.transaction(
@@ -177,6 +188,37 @@ class Mailer:
             return None
         return forward_mail(delivery, message, image, owner.timezone if owner else None,
                             self._policy.default_timezone)
+
+    async def _fax_and_owner(self, transaction_id: int | None) -> tuple[Any, Any]:
+        if transaction_id is None:
+            return None, None
+        return await self._store.read(
+            "notified_fax",
+            lambda uow: (
+                f := uow.faxes.get(transaction_id),
+                uow.accounts.user_by_id(f.user_id) if f else None,
+            ),
+        )
+
+    async def _compose_notification(self, delivery: DeliveryRecord) -> OutgoingMail | None:
+        fax, owner = await self._fax_and_owner(delivery.transaction_id)
+        if fax is None:
+            return None
+        timezone = owner.timezone if owner else None
+        message_id = f"result-{fax.transaction_id}.{delivery.delivery_id}@{socket.getfqdn()}"
+        if delivery.kind == "notify_csv":
+            subject, body, charset = notification_csv(fax, timezone, self._policy.default_timezone)
+            return OutgoingMail(delivery.address, subject, body, message_id,
+                                text_charset=charset, text_transfer="7bit" if charset == "us-ascii" else "base64")
+        subject, body = notification_text(fax, timezone, self._policy.default_timezone)
+        return OutgoingMail(delivery.address, subject, body, message_id, text_transfer="base64")
+
+    async def _post_callback(self, delivery: DeliveryRecord) -> SendOutcome:
+        fax, owner = await self._fax_and_owner(delivery.transaction_id)
+        if fax is None or self._callbacks is None:
+            return SendOutcome(False, 410, True, "nothing to report")
+        body = callback_form(fax, owner.timezone if owner else None, self._policy.default_timezone)
+        return await self._callbacks.post(delivery.address, body)
 
     def _outcome(self, delivery: DeliveryRecord, outcome: SendOutcome, now: dt.datetime) -> dict[str, Any]:
         attempts = delivery.attempts + 1

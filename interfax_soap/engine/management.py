@@ -11,6 +11,7 @@ from interfax_soap.engine.accounts import Accounts, Credentials
 from interfax_soap.engine.ports import Store
 from interfax_soap.engine.clock import Clock, utcnow
 from interfax_soap.engine.codes import FaxStatus, ResultCode
+from interfax_soap.engine.notifications import queue_notifications_txn
 from interfax_soap.engine.numbers import canonical_fax_number
 from interfax_soap.engine.outbound import Submission
 from interfax_soap.engine.records import FaxRecord, NewDocument, NewFax
@@ -153,6 +154,7 @@ def _cancel_txn(uow: Any, user_id: int, ids: list[int], now: dt.datetime) -> Res
                 fax.transaction_id, status=int(FaxStatus.CANCELLED), completion_time=now,
                 next_attempt_at=None,
             )
+            queue_notifications_txn(uow, fax.transaction_id, now)
             cancelled += 1
     return ResultCode.OK if cancelled else ResultCode.CANNOT_CANCEL
 

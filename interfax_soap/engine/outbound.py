@@ -174,20 +174,32 @@ class Outbound:
             return Submission(auth.code)
         if upload is not None and upload.user_id != auth.caller.user_id:
             return Submission(ResultCode.WRONG_SESSION)
+        return await self.submit_documents(auth.caller, request, unpacked.documents, upload)
+
+    async def submit_documents(
+        self,
+        caller: Caller,
+        request: SendRequest,
+        documents: tuple[tuple[bytes, str], ...],
+        upload: UploadRecord | None = None,
+    ) -> Submission:
+        """Submits documents already unpacked for an authenticated caller (SOAP sends after
+        their packing checks, the mail gateway, REST): recipients (-112), documents (-123),
+        postpone (-114), in that order."""
         recipients = self._recipients(request.fax_numbers, request.contacts)
         if recipients is None:
             return Submission(ResultCode.NO_VALID_RECIPIENT)
-        if not unpacked.documents:
+        if not documents:
             return Submission(ResultCode.NO_DOCUMENT)
-        options = self._options(auth.caller, request)
+        if any(self._file_type(kind) is None for _, kind in documents):
+            return Submission(ResultCode.BAD_FILE_TYPE)
+        options = self._options(caller, request)
         now = utcnow(self._clock)
         if options.postpone_time is not None and options.postpone_time > now + MAX_POSTPONE:
             return Submission(ResultCode.POSTPONE_TOO_FAR)
         if options.postpone_time is not None and options.postpone_time <= now:
             options = dataclasses.replace(options, postpone_time=None)  # past means now
-        return await self._submit(
-            auth.caller, recipients, list(unpacked.documents), options, upload
-        )
+        return await self._submit(caller, recipients, list(documents), options, upload)
 
     def _recipients(
         self, fax_numbers: str | None, contacts: str | None

@@ -29,6 +29,7 @@ __all__ = [
     "MessageRecord",
     "DeliveryRecord",
     "MessageSearch",
+    "MailRequestRecord",
 ]
 
 
@@ -46,6 +47,8 @@ class UserRecord:
     reply_address: str
     disabled: bool
     inbound_format: str = "TIF"
+    notify_format: str = "none"  # none | text | csv
+    callback_url: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -320,6 +323,7 @@ class DeliveryRecord:
     completion_time: dt.datetime | None
     last_error: str
     created_at: dt.datetime
+    transaction_id: int | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -333,3 +337,17 @@ class MessageSearch:
     received_before: dt.datetime | None = None
     offset: int = 0
     limit: int = 100
+
+
+@dataclasses.dataclass(frozen=True)
+class MailRequestRecord:
+    """A request mail accepted by the gateway (pending until turned into a fax)."""
+
+    request_id: int
+    user_id: int
+    sender: str
+    numbers: tuple[str, ...]
+    blob_key: str
+    status: int  # -1 pending, 0 faxed, < 0 the ResultCode that refused it
+    reason: str
+    transaction_id: int | None

@@ -20,6 +20,7 @@ from twisted.internet import defer, task
 
 from interfax_soap.engine.clock import Clock, utcnow
 from interfax_soap.engine.codes import FaxStatus
+from interfax_soap.engine.notifications import queue_notifications_txn
 from interfax_soap.engine.ports import Blobs, Store
 from interfax_soap.engine.records import (
     DocumentRejected,
@@ -304,6 +305,8 @@ def _claim_txn(
             policy.retry,
         )
         uow.jobs.update(job.transaction_id, claimed_by=None, lease_until=None, **changes)
+        if changes["status"] >= 0:
+            queue_notifications_txn(uow, job.transaction_id, now)
     return ready
 
 
@@ -322,6 +325,8 @@ def _finish_txn(uow: Any, transaction_id: int, worker_id: str, changes: dict[str
         uow.jobs.update(transaction_id, claimed_by=None, lease_until=None)
         return False
     uow.jobs.update(transaction_id, claimed_by=None, lease_until=None, **changes)
+    if changes["status"] >= 0:
+        queue_notifications_txn(uow, transaction_id, changes.get("completion_time") or current.submit_time)
     return True
 
 
@@ -362,6 +367,8 @@ def _call_ended_txn(
         lease_until=None,
     )
     uow.jobs.update(job.transaction_id, **changes)
+    if changes["status"] >= 0:
+        queue_notifications_txn(uow, job.transaction_id, now)
 
 
 def _expire_txn(uow: Any, before: dt.datetime) -> list[str]:

@@ -36,6 +36,8 @@ class AccountRepository:
             reply_address=user.reply_address,
             disabled=user.disabled,
             inbound_format=user.inbound_format,
+            notify_format=user.notify_format,
+            callback_url=user.callback_url,
         )
 
     def user_by_name(self, username: str) -> UserRecord | None:

@@ -37,6 +37,7 @@ def _delivery(row: EmailDelivery) -> DeliveryRecord:
         completion_time=row.completion_time,
         last_error=row.last_error,
         created_at=row.created_at,
+        transaction_id=row.transaction_id,
     )
 
 
@@ -213,11 +214,12 @@ class InboundRepository:
     # E-mail deliveries
 
     def add_delivery(
-        self, address: str, now: dt.datetime, message_id: int | None = None, kind: str = "forward"
+        self, address: str, now: dt.datetime, message_id: int | None = None,
+        kind: str = "forward", transaction_id: int | None = None,
     ) -> int:
         row = EmailDelivery(
             message_id=message_id, kind=kind, address=address, status=-1, next_attempt_at=now,
-            created_at=now,
+            created_at=now, transaction_id=transaction_id,
         )
         self._session.add(row)
         self._session.flush()
@@ -261,3 +263,11 @@ class InboundRepository:
         self._session.execute(
             update(EmailDelivery).where(EmailDelivery.id == delivery_id).values(**fields)
         )
+
+    def deliveries_for_transaction(self, transaction_id: int) -> list[DeliveryRecord]:
+        rows = self._session.scalars(
+            select(EmailDelivery)
+            .where(EmailDelivery.transaction_id == transaction_id)
+            .order_by(EmailDelivery.id)
+        )
+        return [_delivery(row) for row in rows]

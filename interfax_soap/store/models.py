@@ -37,6 +37,8 @@ __all__ = [
     "InboundNumber",
     "InboundMessage",
     "EmailDelivery",
+    "SenderAddress",
+    "MailRequest",
 ]
 
 NAMING_CONVENTION = {
@@ -84,6 +86,8 @@ class User(Base):
     disabled: Mapped[flag]
     created_at: Mapped[utc]
     inbound_format: Mapped[str] = mapped_column(String(8), server_default="TIF")
+    notify_format: Mapped[str] = mapped_column(String(8), server_default="none")
+    callback_url: Mapped[str] = mapped_column(String(1024), server_default="")
 
 
 class LoginFailure(Base):
@@ -267,12 +271,43 @@ class EmailDelivery(Base):
         ForeignKey("inbound_messages.id", ondelete="CASCADE"), nullable=True, index=True
     )
     kind: Mapped[str] = mapped_column(String(16), server_default="forward")
-    address: Mapped[str] = mapped_column(String(255))
+    transaction_id: Mapped[int | None] = mapped_column(
+        ForeignKey("transactions.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    address: Mapped[str] = mapped_column(String(1024))
     status: Mapped[int] = mapped_column(Integer, server_default="-1")  # -1 pending, 0 sent, >0 failed
     attempts: Mapped[counter]
     next_attempt_at: Mapped[utc_null]
     completion_time: Mapped[utc_null]
     last_error: Mapped[str] = mapped_column(Text, server_default="")
     created_at: Mapped[utc]
+    claimed_by: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    lease_until: Mapped[utc_null]
+
+
+class SenderAddress(Base):
+    """An envelope sender allowed to fax by e-mail, and the user it sends as."""
+
+    __tablename__ = "sender_addresses"
+
+    address: Mapped[str] = mapped_column(String(255), primary_key=True)  # lower case
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+
+
+class MailRequest(Base):
+    """A request mail accepted by the gateway, stored before the SMTP 250 reply."""
+
+    __tablename__ = "mail_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    sender: Mapped[str] = mapped_column(String(255))
+    numbers: Mapped[str] = mapped_column(Text)  # one per line
+    blob_key: Mapped[str] = mapped_column(String(128))
+    status: Mapped[int] = mapped_column(Integer, server_default="-1", index=True)
+    reason: Mapped[str] = mapped_column(Text, server_default="")
+    transaction_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    created_at: Mapped[utc]
+    processed_at: Mapped[utc_null]
     claimed_by: Mapped[str | None] = mapped_column(String(128), nullable=True)
     lease_until: Mapped[utc_null]

@@ -8,6 +8,7 @@ from interfax_soap.store.accounts import AccountRepository
 from interfax_soap.store.faxes import FaxRepository
 from interfax_soap.store.inbound import InboundRepository
 from interfax_soap.store.jobs import JobRepository
+from interfax_soap.store.mail import MailRepository
 from interfax_soap.store.uploads import UploadRepository
 
 __all__ = ["UnitOfWork"]
@@ -23,3 +24,4 @@ class UnitOfWork:
         self.jobs = JobRepository(session)
         self.uploads = UploadRepository(session)
         self.inbound = InboundRepository(session)
+        self.mail = MailRepository(session)

@@ -33,7 +33,8 @@ class OutgoingMail:
     text: str
     message_id: str  # without angle brackets
     attachments: tuple[tuple[str, str, bytes], ...] = ()  # (file name, MIME type, content)
-    text_transfer: str = "8bit"  # or "base64"
+    text_transfer: str = "8bit"  # or "base64", "7bit"
+    text_charset: str = "utf-8"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,7 +65,7 @@ def build_message(mail: OutgoingMail, from_address: str) -> EmailMessage:
     message["Subject"] = mail.subject
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = f"<{mail.message_id}>"
-    message.set_content(mail.text, charset="utf-8", cte=mail.text_transfer)
+    message.set_content(mail.text, charset=mail.text_charset, cte=mail.text_transfer)
     for file_name, mime_type, content in mail.attachments:
         maintype, _, subtype = mime_type.partition("/")
         message.add_attachment(content, maintype=maintype, subtype=subtype, filename=file_name)
