@@ -14,6 +14,8 @@ from interfax_soap.config import Settings
 from interfax_soap.engine.accounts import Accounts, SecurityPolicy
 from interfax_soap.engine.forwarding import Mailer, MailPolicy
 from interfax_soap.engine.inbound import Inbound, InboundPolicy
+from interfax_soap.engine.mailgateway import GatewayPolicy, MailGateway
+from interfax_soap.engine.notifications import callback_allowed
 from interfax_soap.engine.management import FaxManagement
 from interfax_soap.engine.outbound import Outbound, SubmitPolicy
 from interfax_soap.engine.queries import FaxQueries
@@ -29,6 +31,7 @@ from interfax_soap.soap.outbound import SERVICE_DOC, build_application
 from interfax_soap.store import migrate
 from interfax_soap.store.blobs import BlobStore, make_blob_store
 from interfax_soap.store.db import Database
+from interfax_soap.transports.callback import CallbackSender
 from interfax_soap.transports.mail import RelaySettings, SmtpRelay
 from interfax_soap.transports.virtual import DEFAULT_RULES, LocalDelivery, VirtualFaxNetwork
 
@@ -83,6 +86,7 @@ class Services:
     inbound: Inbound
     worker: Worker | None
     mailer: Mailer | None
+    mail_gateway: MailGateway
 
 
 def build_renderer(settings: Settings, reactor: Any) -> ThreadedRenderer:
@@ -123,6 +127,8 @@ def build_mailer(settings: Settings, reactor: Any, database: Database, blobs: Bl
             from_address=relay.from_address, timeout_seconds=relay.timeout_seconds,
         ),
     )
+    allow_private = settings.security.allow_private_callbacks
+    callbacks = CallbackSender(reactor, lambda url: callback_allowed(url, allow_private))
     mailer = Mailer(
         database, blobs, transport, reactor,
         MailPolicy(
@@ -131,6 +137,7 @@ def build_mailer(settings: Settings, reactor: Any, database: Database, blobs: Bl
             give_up_hours=relay.give_up_hours,
             default_timezone=settings.server.default_timezone,
         ),
+        callbacks=callbacks,
     )
     reactor.addSystemEventTrigger("before", "shutdown", mailer.stop)
     return mailer
@@ -199,11 +206,50 @@ def build_services(
         database, accounts, reactor, settings.numbers.default_country, wake_worker=wake_worker
     )
     search = FaxSearcher(database, accounts, reactor)
+    mail_gateway = build_mail_gateway(settings, reactor, database, blobs, accounts, outbound)
     return Services(
         database=database, blobs=blobs, accounts=accounts, outbound=outbound, queries=queries,
         management=management, uploads=uploads, search=search, inbound=inbound, worker=worker,
-        mailer=mailer,
+        mailer=mailer, mail_gateway=mail_gateway,
     )
+
+
+def build_mail_gateway(
+    settings: Settings, reactor: Any, database: Database, blobs: BlobStore, accounts: Accounts,
+    outbound: Outbound,
+) -> MailGateway:
+    gateway = settings.mail_gateway
+    policy = GatewayPolicy(
+        fax_domain=gateway.fax_domain,
+        max_recipients=gateway.max_recipients,
+        max_bytes=int(gateway.max_message_mb * 1024 * 1024),
+        client_networks=gateway.client_networks,
+        poll_seconds=settings.worker.poll_seconds,
+    )
+    mail_gateway = MailGateway(database, blobs, accounts, outbound, reactor, policy)
+    reactor.addSystemEventTrigger("before", "shutdown", mail_gateway.stop)
+    return mail_gateway
+
+
+def listen_mail_gateway(settings: Settings, reactor: Any, mail_gateway: MailGateway) -> list[str]:
+    """Starts the SMTP listeners; returns their addresses (``smtp://host:port``)."""
+    from twisted.internet import ssl
+
+    from interfax_soap.mail.gateway import GatewayFactory
+
+    gateway = settings.mail_gateway
+    host = gateway.host or settings.server.host
+    context = None
+    if gateway.certificate:
+        context = ssl.DefaultOpenSSLContextFactory(gateway.private_key, gateway.certificate)
+    listening = []
+    port = reactor.listenTCP(gateway.port, GatewayFactory(mail_gateway, context), interface=host)
+    listening.append(f"smtp://{host}:{port.getHost().port}")
+    if gateway.tls_port >= 0 and context is not None:
+        tls = reactor.listenSSL(gateway.tls_port, GatewayFactory(mail_gateway), context,
+                                interface=host)
+        listening.append(f"smtps://{host}:{tls.getHost().port}")
+    return listening
 
 
 def build_site(settings: Settings, services: Services) -> AsmxSite:

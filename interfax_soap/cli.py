@@ -61,6 +61,8 @@ def _cmd_user(settings: Settings, args: argparse.Namespace) -> int:
     from interfax_soap.engine.accounts import AdminError
     from interfax_soap.store.accounts import DuplicateName
 
+    if args.action == "add-sender":
+        return _add_sender(settings, args)
     # Ask for the secret first: a missing password must not create or migrate a database.
     password = _password(args) if args.action in ("add", "passwd") else ""
     database, accounts = _admin(settings)
@@ -96,11 +98,33 @@ def _cmd_user(settings: Settings, args: argparse.Namespace) -> int:
                 changes["disabled"] = args.disabled
             if args.inbound_format is not None:
                 changes["inbound_format"] = args.inbound_format.upper()
+            if args.notify is not None:
+                changes["notify_format"] = args.notify
+            if args.callback_url is not None:
+                changes["callback_url"] = args.callback_url
             if not changes:
                 raise CommandError("nothing to set")
             accounts.set_user_sync(args.username, **changes)
             print(f"user {args.username} updated: {', '.join(sorted(changes))}")
     except (AdminError, DuplicateName) as exc:
+        raise CommandError(str(exc)) from exc
+    finally:
+        database.stop()
+    return 0
+
+
+def _add_sender(settings: Settings, args: argparse.Namespace) -> int:
+    from twisted.internet import reactor
+
+    from interfax_soap.engine.accounts import AdminError
+    from interfax_soap.engine.mailgateway import GatewayPolicy, MailGateway
+
+    database, accounts = _admin(settings)
+    gateway = MailGateway(database, None, accounts, None, reactor, GatewayPolicy())  # type: ignore[arg-type]
+    try:
+        address = gateway.add_sender_sync(args.username, args.address)
+        print(f"{address} may now fax by e-mail as {args.username}")
+    except AdminError as exc:
         raise CommandError(str(exc)) from exc
     finally:
         database.stop()
@@ -256,6 +280,13 @@ def _parser() -> argparse.ArgumentParser:
     setter.add_argument("--enabled", dest="disabled", action="store_false")
     setter.add_argument("--inbound-format", choices=("TIF", "PDF", "tif", "pdf"),
                         help="format of received faxes as downloaded and forwarded")
+    setter.add_argument("--notify", choices=("none", "text", "csv"),
+                        help="mail the result of each fax to its ReplyAddress")
+    setter.add_argument("--callback-url", help="POST each fax's result here (empty = none)")
+    add_sender = user_actions.add_parser("add-sender", parents=[common],
+                                         help="allow an envelope sender to fax by e-mail")
+    add_sender.add_argument("username")
+    add_sender.add_argument("address")
     user.set_defaults(func=_cmd_user)
 
     number = commands.add_parser("number", parents=[common], help="inbound fax numbers")

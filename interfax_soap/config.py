@@ -84,6 +84,8 @@ class SecuritySettings:
     """How long such a lock lasts."""
     status_polls_per_minute: int = 0
     """Status polls allowed per user and minute; 0 = unlimited."""
+    allow_private_callbacks: bool = False
+    """Let result callbacks reach loopback and private addresses."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -118,6 +120,30 @@ class WorkerSettings:
 
 
 @dataclasses.dataclass(frozen=True)
+class MailGatewaySettings:
+    enabled: bool = True
+    """Accept fax requests by e-mail (SMTP) on the server's reactor."""
+    host: str = ""
+    """Address the SMTP server binds to; empty = the HTTP server's."""
+    port: int = 2525
+    """SMTP port (STARTTLS offered when a certificate is set); 0 picks a free port."""
+    tls_port: int = -1
+    """Implicit-TLS SMTP port; -1 = off, 0 = a free port."""
+    fax_domain: str = "fax.localhost"
+    """Recipients ``<fax number>@fax_domain`` become fax destinations; others are refused."""
+    max_recipients: int = 50
+    """Fax destinations per mail."""
+    max_message_mb: float = 20
+    """Largest request mail."""
+    certificate: str = ""
+    """PEM certificate for STARTTLS and the TLS port."""
+    private_key: str = ""
+    """PEM private key of the certificate."""
+    client_networks: tuple[str, ...] = ()
+    """Only clients in these networks may send (empty = any)."""
+
+
+@dataclasses.dataclass(frozen=True)
 class SmtpRelaySettings:
     host: str = "127.0.0.1"
     """Relay that outgoing mail (forwarded faxes, notifications) goes through."""
@@ -148,6 +174,7 @@ class Settings:
     virtual_network: VirtualNetworkSettings = VirtualNetworkSettings()
     worker: WorkerSettings = WorkerSettings()
     smtp_relay: SmtpRelaySettings = SmtpRelaySettings()
+    mail_gateway: MailGatewaySettings = MailGatewaySettings()
 
     @property
     def data_path(self) -> Path:
@@ -310,5 +337,10 @@ def _validate(settings: Settings, sources: Mapping[str, str]) -> None:
         raise ConfigError(
             f"smtp_relay.security: {settings.smtp_relay.security!r} is not none, starttls or tls"
         )
+    gateway = settings.mail_gateway
+    if (gateway.tls_port >= 0 or gateway.certificate) and not (
+        gateway.certificate and gateway.private_key
+    ):
+        raise ConfigError("mail_gateway: TLS needs both certificate and private_key")
     if settings.limits.max_request_mb <= 0:
         raise fail("limits.max_request_mb", "must be more than 0")

@@ -18,7 +18,12 @@ def run_server(settings: Settings, with_worker: bool = True) -> int:
     """Opens and upgrades the database, listens, prints ``listening on ...``, runs the reactor."""
     from twisted.internet import reactor
 
-    from interfax_soap.app import build_services, build_site, open_database
+    from interfax_soap.app import (
+        build_services,
+        build_site,
+        listen_mail_gateway,
+        open_database,
+    )
 
     database = open_database(settings, reactor)
     database.start()
@@ -26,6 +31,9 @@ def run_server(settings: Settings, with_worker: bool = True) -> int:
         services = build_services(settings, reactor, database, with_worker=with_worker)
         _start_background(settings, services, reactor)
         site = build_site(settings, services)
+        mail = []
+        if settings.mail_gateway.enabled:
+            mail = listen_mail_gateway(settings, reactor, services.mail_gateway)
         port = reactor.listenTCP(settings.server.port, site, interface=settings.server.host)
     except BaseException:
         # The store's threads would keep a failed start alive: stop them, then report.
@@ -33,6 +41,8 @@ def run_server(settings: Settings, with_worker: bool = True) -> int:
         raise
     address = port.getHost()
     host = f"[{address.host}]" if ":" in address.host else address.host
+    for url in mail:
+        print(f"mail gateway listening on {url}", flush=True)
     print(f"listening on http://{host}:{address.port}", flush=True)
     sys.stdout.flush()
     reactor.run()
@@ -73,6 +83,8 @@ def _start_background(settings: Settings, services: Any, reactor: Any) -> None:
         reactor.callWhenRunning(lambda: defer.Deferred.fromCoroutine(worker.start()))
     if services.mailer is not None:
         reactor.callWhenRunning(services.mailer.start)
+        # Accepted request mails become faxes where the fax worker runs.
+        reactor.callWhenRunning(services.mail_gateway.start)
     every_hour(services.uploads.expire)
     retention = settings.limits.inbound_retention_days
     every_hour(lambda: services.inbound.expire_images(retention))

@@ -79,6 +79,7 @@ class RunningServer:
     data_dir: Path
     env: dict[str, str]
     log: list[str]
+    smtp_port: int = 0
 
     @property
     def wsdl_url(self) -> str:
@@ -124,6 +125,7 @@ def start_server(
         {
             "INTERFAX_SOAP_DATA_DIR": str(data_dir),
             "INTERFAX_SOAP_VIRTUAL_NETWORK__TIME_SCALE": "0",
+            "INTERFAX_SOAP_MAIL_GATEWAY__PORT": "0",
             "PYTHONUNBUFFERED": "1",
         }
     )
@@ -138,6 +140,7 @@ def start_server(
     )
     lines: queue.Queue[str] = queue.Queue()
     log: list[str] = []
+    smtp_port = 0
 
     def pump() -> None:
         assert process.stdout is not None
@@ -154,9 +157,12 @@ def start_server(
             if process.poll() is not None:
                 break
             continue
+        smtp = re.match(r"mail gateway listening on smtp://\S+:(\d+)", line)
+        if smtp:
+            smtp_port = int(smtp.group(1))
         match = re.match(r"listening on (http://\S+)", line)
         if match:
-            return RunningServer(process, match.group(1), data_dir, env, log)
+            return RunningServer(process, match.group(1), data_dir, env, log, smtp_port)
     process.kill()
     raise AssertionError("server did not start:\n" + "".join(log))
 
