@@ -243,11 +243,11 @@ def listen_mail_gateway(settings: Settings, reactor: Any, mail_gateway: MailGate
     if gateway.certificate:
         context = ssl.DefaultOpenSSLContextFactory(gateway.private_key, gateway.certificate)
     listening = []
-    port = reactor.listenTCP(gateway.port, GatewayFactory(mail_gateway, context), interface=host)
+    factory = GatewayFactory(mail_gateway, context, gateway.require_auth)
+    port = reactor.listenTCP(gateway.port, factory, interface=host)
     listening.append(f"smtp://{host}:{port.getHost().port}")
     if gateway.tls_port >= 0 and context is not None:
-        tls = reactor.listenSSL(gateway.tls_port, GatewayFactory(mail_gateway), context,
-                                interface=host)
+        tls = reactor.listenSSL(gateway.tls_port, factory, context, interface=host)
         listening.append(f"smtps://{host}:{tls.getHost().port}")
     return listening
 

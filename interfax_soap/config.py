@@ -141,6 +141,8 @@ class MailGatewaySettings:
     """PEM private key of the certificate."""
     client_networks: tuple[str, ...] = ()
     """Only clients in these networks may send (empty = any)."""
+    require_auth: bool = False
+    """Require SMTP AUTH with the user's web-service credentials before MAIL FROM."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -235,7 +237,8 @@ def _coerce(value: Any, kind: Any, path: str, source: str) -> Any:
             return tuple(str(v) for v in value)
     except (TypeError, ValueError):
         pass
-    raise ConfigError(f"{path}: {value!r} from {source} is not a valid {getattr(kind, '__name__', kind)}")
+    type_name = getattr(kind, "__name__", kind)
+    raise ConfigError(f"{path}: {value!r} from {source} is not a valid {type_name}")
 
 
 def _apply(
@@ -326,7 +329,8 @@ def _validate(settings: Settings, sources: Mapping[str, str]) -> None:
         return ConfigError(f"{path}: {problem} (from {sources.get(path, 'the defaults')})")
 
     if settings.server.blob_store not in ("local", "database"):
-        raise fail("server.blob_store", f"{settings.server.blob_store!r} is not local or database")
+        store = settings.server.blob_store
+        raise fail("server.blob_store", f"{store!r} is not local or database")
     if not 0 <= settings.server.port <= 65535:
         raise fail("server.port", "must be 0 to 65535")
     if settings.virtual_network.time_scale < 0:

@@ -241,3 +241,34 @@ def test_subject_switches_set_header_postpone_and_body(gateway: dict[str, Any]) 
     assert fax.Subject == "Weekly report" and fax.PageHeader == "N"
     assert fax.PageResolution == "Standard"
     assert abs((fax.PostponeTime - later.replace(tzinfo=None, second=0, microsecond=0)).total_seconds()) < 61
+
+
+def test_a_deployment_can_require_smtp_auth(tmp_path: Path) -> None:
+    server = start_server(tmp_path / "data", {
+        "INTERFAX_SOAP_MAIL_GATEWAY__FAX_DOMAIN": DOMAIN,
+        "INTERFAX_SOAP_MAIL_GATEWAY__REQUIRE_AUTH": "true",
+    })
+    try:
+        server.add_user("alice", PASSWORD)
+        server.add_user("bob", PASSWORD)
+        server.cli("user", "add-sender", "alice", "alice@example.com")
+        message = EmailMessage()
+        message["Subject"] = "authenticated"
+        message.set_content("hello")
+        with pytest.raises(smtplib.SMTPSenderRefused) as anonymous:
+            send_mail(server, message, "alice@example.com", [f"+12125550100@{DOMAIN}"])
+        assert anonymous.value.smtp_code == 530
+        with smtplib.SMTP("127.0.0.1", server.smtp_port, timeout=30) as client:
+            with pytest.raises(smtplib.SMTPAuthenticationError):
+                client.login("alice", "wrong")
+        with smtplib.SMTP("127.0.0.1", server.smtp_port, timeout=30) as client:
+            client.login("bob", PASSWORD)
+            with pytest.raises(smtplib.SMTPSenderRefused):  # alice's address is not bob's
+                client.send_message(message, "alice@example.com", [f"+12125550100@{DOMAIN}"])
+        with smtplib.SMTP("127.0.0.1", server.smtp_port, timeout=30) as client:
+            client.login("alice", PASSWORD)
+            client.send_message(message, "alice@example.com", [f"+12125550100@{DOMAIN}"])
+        (fax,) = new_faxes(server, set(), 1)
+        assert fax.Subject == "authenticated"
+    finally:
+        server.stop()

@@ -185,7 +185,9 @@ class Accounts:
         def txn(uow: Any) -> None:
             user = _require_user(uow, primary)
             if user.account_id is not None:
-                raise AdminError(f"user {primary!r} already belongs to account {user.account_name!r}")
+                raise AdminError(
+                    f"user {primary!r} already belongs to account {user.account_name!r}"
+                )
             uow.accounts.add_account(name, user.user_id, now)
 
         self._store.transaction_sync("add_account", txn)

@@ -11,7 +11,7 @@ from typing import Any
 
 from twisted.internet import defer, task
 
-from interfax_soap.engine.accounts import Accounts, AdminError
+from interfax_soap.engine.accounts import Accounts, AdminError, Credentials
 from interfax_soap.engine.clock import Clock, utcnow
 from interfax_soap.engine.codes import ResultCode
 from interfax_soap.engine.mailfax import fax_number_of, parse_mail
@@ -87,6 +87,11 @@ class MailGateway:
             logger.warning("mail gateway: refused unregistered sender %r", mailbox)
             raise Refusal(550, "sender not registered for fax by e-mail")
         return user
+
+    async def authenticate(self, username: str, password: str, client: str) -> UserRecord | None:
+        """SMTP AUTH: the user for these credentials (lockout applies as everywhere)."""
+        outcome = await self._accounts.authenticate(Credentials(username, password, client))
+        return outcome.caller.user if outcome.caller else None
 
     def recipient(self, address: str, accepted: int) -> str:
         """RCPT TO: a fax number at the fax domain; other domains are refused (no relay)."""

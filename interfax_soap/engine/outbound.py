@@ -232,13 +232,17 @@ class Outbound:
             postpone_time=postpone_utc,
             retries_to_perform=retries if 0 < retries <= 20 else caller.user.default_retries,
             csid=(request.csid or caller.user.csid or "")[:20],
-            page_header=(request.page_header or "")[:255],
+            page_header=(request.page_header or caller.user.page_header or "")[:255],
             job_id=(request.job_id or "")[:255],
             subject=(request.subject or "")[:255],
             reply_address=(request.reply_address or caller.user.reply_address or "")[:255],
-            page_size=PAGE_SIZES.get((request.page_size or "").strip().lower(), "A4"),
+            # The user's defaults (account web settings) apply when the request names none.
+            page_size=PAGE_SIZES.get(
+                (request.page_size or "").strip().lower(), caller.user.page_size or "A4"
+            ),
             page_orientation=ORIENTATIONS.get(
-                (request.page_orientation or "").strip().lower(), "Portrait"
+                (request.page_orientation or "").strip().lower(),
+                caller.user.page_orientation or "Portrait",
             ),
             fine=request.fine,
             fine_rendering=request.fine_rendering,

@@ -49,6 +49,9 @@ class UserRecord:
     inbound_format: str = "TIF"
     notify_format: str = "none"  # none | text | csv
     callback_url: str = ""
+    page_size: str = "A4"  # defaults of the user's sends (account web settings)
+    page_orientation: str = "Portrait"
+    page_header: str = ""
 
 
 @dataclasses.dataclass(frozen=True)

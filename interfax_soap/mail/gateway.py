@@ -11,8 +11,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from twisted.cred import checkers, credentials, error, portal
 from twisted.internet import defer
 from twisted.mail import smtp
+from twisted.mail.imap4 import LOGINCredentials, PLAINCredentials
 from zope.interface import implementer
 
 from interfax_soap.engine.mailgateway import MailGateway, Refusal
@@ -76,9 +78,13 @@ class _Part:
 
 @implementer(smtp.IMessageDelivery)
 class _Delivery:
-    def __init__(self, gateway: MailGateway, client: str) -> None:
+    """One SMTP session's checks; ``user`` is set once the client authenticated (AUTH)."""
+
+    def __init__(self, gateway: MailGateway, client: str, require_auth: bool, user: Any = None) -> None:
         self._gateway = gateway
         self._client = client
+        self._require_auth = require_auth
+        self._user = user
         self._collector: _Collector | None = None
 
     def receivedHeader(self, helo: Any, origin: Any, recipients: Any) -> bytes:  # noqa: N802
@@ -89,7 +95,11 @@ class _Delivery:
         async def check() -> smtp.Address:
             try:
                 self._gateway.check_client(self._client)
+                if self._require_auth and self._user is None:
+                    raise Refusal(530, "authentication required")
                 user = await self._gateway.sender(str(origin))
+                if self._user is not None and user.user_id != self._user.user_id:
+                    raise Refusal(550, "sender not registered for the authenticated user")
             except Refusal as refusal:
                 raise smtp.SMTPBadSender(origin, refusal.code, refusal.text) from refusal
             self._collector = _Collector(self._gateway, user, str(origin))
@@ -126,20 +136,61 @@ class _Server(smtp.ESMTP):
         super()._messageHandled(resultList)
 
 
+@implementer(checkers.ICredentialsChecker)
+class _UserChecker:
+    """SMTP AUTH with the same usernames and passwords (and lockout) as the web services."""
+
+    credentialInterfaces = (credentials.IUsernamePassword,)
+
+    def __init__(self, gateway: MailGateway, client: str) -> None:
+        self._gateway = gateway
+        self._client = client
+
+    def requestAvatarId(self, given: Any) -> defer.Deferred[Any]:  # noqa: N802
+        async def check() -> Any:
+            user = await self._gateway.authenticate(
+                given.username.decode("utf-8", "replace"),
+                given.password.decode("utf-8", "replace"),
+                self._client,
+            )
+            if user is None:
+                raise error.UnauthorizedLogin()
+            return user
+
+        return defer.Deferred.fromCoroutine(check())
+
+
+@implementer(portal.IRealm)
+class _Realm:
+    def __init__(self, gateway: MailGateway, client: str) -> None:
+        self._gateway = gateway
+        self._client = client
+
+    def requestAvatar(self, user: Any, mind: Any, *interfaces: Any) -> Any:  # noqa: N802
+        delivery = _Delivery(self._gateway, self._client, True, user)
+        return smtp.IMessageDelivery, delivery, lambda: None
+
+
 class GatewayFactory(smtp.SMTPFactory):
-    """ESMTP (with STARTTLS when a certificate is configured) for the mail gateway."""
+    """ESMTP (STARTTLS when a certificate is configured, AUTH PLAIN/LOGIN) for the gateway."""
 
     protocol = _Server
 
-    def __init__(self, gateway: MailGateway, tls_context: Any = None) -> None:
+    def __init__(self, gateway: MailGateway, tls_context: Any = None, require_auth: bool = False) -> None:
         super().__init__()
         self._gateway = gateway
         self._tls_context = tls_context
+        self._require_auth = require_auth
         self.domain = gateway.policy.fax_domain.encode("ascii", "replace")
 
     def buildProtocol(self, addr: Any) -> smtp.ESMTP:  # noqa: N802
-        protocol = _Server(contextFactory=self._tls_context)
+        client = getattr(addr, "host", "")
+        protocol = _Server(
+            chal={b"PLAIN": PLAINCredentials, b"LOGIN": LOGINCredentials},
+            contextFactory=self._tls_context,
+        )
         protocol.factory = self
         protocol.host = self.domain
-        protocol.delivery = _Delivery(self._gateway, getattr(addr, "host", ""))
+        protocol.portal = portal.Portal(_Realm(self._gateway, client), [_UserChecker(self._gateway, client)])
+        protocol.delivery = _Delivery(self._gateway, client, self._require_auth)
         return protocol

@@ -57,6 +57,14 @@ class _Glyphs:
         self._cell = cell
         self._fonts = [_font(face.path, face.index, _size_for_cell(face, cell)) for face in faces]
         self._cache: dict[str, _Glyph] = {}
+        self._space_fits: dict[int, bool] = {}  # by id(): the fonts live as long as self
+
+    def space_on_grid(self, font: ImageFont.FreeTypeFont) -> bool:
+        """Whether a space in ``font`` advances exactly one cell."""
+        fits = self._space_fits.get(id(font))
+        if fits is None:
+            fits = self._space_fits[id(font)] = abs(font.getlength(" ") - self._cell) < 0.05
+        return fits
 
     def __getitem__(self, char: str) -> _Glyph:
         glyph = self._cache.get(char)
@@ -202,8 +210,11 @@ def _draw_page(
         for char in line:
             if char.isspace():
                 column += 1
-                _flush(draw, run, run_font, grid, run_column, y)
-                run, run_font = [], None
+                if run_font is not None and glyphs.space_on_grid(run_font):
+                    run.append(" ")  # keeps a line of words one draw call
+                else:
+                    _flush(draw, run, run_font, grid, run_column, y)
+                    run, run_font = [], None
                 continue
             glyph = glyphs[char]
             if glyph.on_grid and glyph.font is run_font:

@@ -38,6 +38,9 @@ class AccountRepository:
             inbound_format=user.inbound_format,
             notify_format=user.notify_format,
             callback_url=user.callback_url,
+            page_size=user.page_size,
+            page_orientation=user.page_orientation,
+            page_header=user.page_header,
         )
 
     def user_by_name(self, username: str) -> UserRecord | None:

@@ -39,6 +39,7 @@ __all__ = [
     "EmailDelivery",
     "SenderAddress",
     "MailRequest",
+    "WebSession",
 ]
 
 NAMING_CONVENTION = {
@@ -88,6 +89,10 @@ class User(Base):
     inbound_format: Mapped[str] = mapped_column(String(8), server_default="TIF")
     notify_format: Mapped[str] = mapped_column(String(8), server_default="none")
     callback_url: Mapped[str] = mapped_column(String(1024), server_default="")
+    # Defaults of the user's sends (the account web's settings); a request's value wins.
+    page_size: Mapped[str] = mapped_column(String(16), server_default="A4")
+    page_orientation: Mapped[str] = mapped_column(String(16), server_default="Portrait")
+    page_header: Mapped[text_default]
 
 
 class LoginFailure(Base):
@@ -311,3 +316,24 @@ class MailRequest(Base):
     processed_at: Mapped[utc_null]
     claimed_by: Mapped[str | None] = mapped_column(String(128), nullable=True)
     lease_until: Mapped[utc_null]
+
+
+class WebSession(Base):
+    """A signed-in session of the account web. The browser holds a random token; only its
+    SHA-256 is stored, so a copy of the table does not let anyone in."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256(token), hex
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # A primary user looking at another user of its account; None = itself.
+    acting_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    # Derived from the password hash at sign-in: a password change ends the session.
+    stamp: Mapped[str] = mapped_column(String(64))
+    address: Mapped[text_default]
+    created_at: Mapped[utc]
+    last_seen_at: Mapped[utc]
+    expires_at: Mapped[utc] = mapped_column(UTCDateTime(), index=True)

@@ -10,6 +10,7 @@ from interfax_soap.store.inbound import InboundRepository
 from interfax_soap.store.jobs import JobRepository
 from interfax_soap.store.mail import MailRepository
 from interfax_soap.store.uploads import UploadRepository
+from interfax_soap.store.websessions import WebSessionRepository
 
 __all__ = ["UnitOfWork"]
 
@@ -25,3 +26,4 @@ class UnitOfWork:
         self.uploads = UploadRepository(session)
         self.inbound = InboundRepository(session)
         self.mail = MailRepository(session)
+        self.web_sessions = WebSessionRepository(session)
