@@ -336,8 +336,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # Servers log what they do; administration commands print their one line and stay quiet.
+    daemon = args.command in ("serve", "worker")
     logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        level=logging.INFO if daemon else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     for noisy in ("alembic", "spyne"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
