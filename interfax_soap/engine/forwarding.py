@@ -15,9 +15,8 @@ import logging
 import socket
 from typing import Any, Protocol
 
-from twisted.internet import defer, task
-
 from interfax_soap.engine.clock import Clock, utcnow, zone
+from interfax_soap.engine.loop import ClaimLoop
 from interfax_soap.engine.notifications import callback_form, notification_csv, notification_text
 from interfax_soap.engine.ports import Blobs, Store
 from interfax_soap.engine.records import DeliveryRecord, MessageRecord
@@ -92,64 +91,27 @@ class Mailer:
         self._clock = clock
         self._policy = policy
         self.worker_id = new_worker_id()
-        self._in_flight: set[int] = set()
-        self._polling = False
-        self._poll_again = False
-        self._running = False
-        self._loop: task.LoopingCall | None = None
-
-    def start(self) -> None:
-        self._running = True
-        self._loop = task.LoopingCall(self.wake)
-        self._loop.clock = self._clock
-        self._loop.start(self._policy.poll_seconds, now=True)
-
-    def stop(self) -> None:
-        self._running = False
-        if self._loop is not None and self._loop.running:
-            self._loop.stop()
-
-    def wake(self) -> None:
-        if not self._running:
-            return
-        if self._polling:
-            self._poll_again = True
-            return
-        self._polling = True
-        defer.Deferred.fromCoroutine(self._poll()).addErrback(
-            lambda f: logger.error("mailer poll failed: %s", f.getTraceback())
+        self._loop: ClaimLoop[DeliveryRecord] = ClaimLoop(
+            clock, "mailer", policy.poll_seconds, policy.concurrency, self._claim, self._deliver,
+            lambda delivery: delivery.delivery_id,
         )
 
-    async def _poll(self) -> None:
-        try:
-            while self._running:
-                self._poll_again = False
-                free = self._policy.concurrency - len(self._in_flight)
-                if free <= 0:
-                    return
-                now = utcnow(self._clock)
-                lease = now + dt.timedelta(seconds=self._policy.lease_seconds)
-                claimed = await self._store.transaction(
-                    "claim_deliveries",
-                    lambda uow: uow.inbound.claim_deliveries(now, self.worker_id, lease, free),
-                )
-                for delivery in claimed:
-                    self._in_flight.add(delivery.delivery_id)
-                    done = defer.Deferred.fromCoroutine(self._deliver(delivery))
-                    done.addErrback(
-                        lambda f, d=delivery: logger.error(
-                            "delivery %s failed: %s", d.delivery_id, f.getTraceback()
-                        )
-                    )
-                    done.addBoth(lambda _, d=delivery: self._finished(d.delivery_id))
-                if len(claimed) < free and not self._poll_again:
-                    return
-        finally:
-            self._polling = False
+    def start(self) -> None:
+        self._loop.start()
 
-    def _finished(self, delivery_id: int) -> None:
-        self._in_flight.discard(delivery_id)
-        self.wake()
+    def stop(self) -> None:
+        self._loop.stop()
+
+    def wake(self) -> None:
+        self._loop.wake()
+
+    async def _claim(self, free: int) -> list[DeliveryRecord]:
+        now = utcnow(self._clock)
+        lease = now + dt.timedelta(seconds=self._policy.lease_seconds)
+        return await self._store.transaction(
+            "claim_deliveries",
+            lambda uow: uow.inbound.claim_deliveries(now, self.worker_id, lease, free),
+        )
 
     async def _deliver(self, delivery: DeliveryRecord) -> None:
         if delivery.kind == "callback":

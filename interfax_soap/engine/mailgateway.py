@@ -9,11 +9,10 @@ import ipaddress
 import logging
 from typing import Any
 
-from twisted.internet import defer, task
-
 from interfax_soap.engine.accounts import Accounts, AdminError, Credentials
 from interfax_soap.engine.clock import Clock, utcnow
 from interfax_soap.engine.codes import ResultCode
+from interfax_soap.engine.loop import ClaimLoop
 from interfax_soap.engine.mailfax import fax_number_of, parse_mail
 from interfax_soap.engine.outbound import Outbound, SendRequest
 from interfax_soap.engine.ports import Blobs, Store
@@ -61,10 +60,10 @@ class MailGateway:
         self.policy = policy
         self._networks = [ipaddress.ip_network(n, strict=False) for n in policy.client_networks]
         self.worker_id = new_worker_id()
-        self._running = False
-        self._busy = False
-        self._again = False
-        self._loop: task.LoopingCall | None = None
+        self._loop: ClaimLoop[Any] = ClaimLoop(
+            clock, "mail gateway", policy.poll_seconds, 2, self._claim, self._process,
+            lambda request: request.request_id,
+        )
 
     # The SMTP dialogue
 
@@ -121,43 +120,20 @@ class MailGateway:
     # Processing accepted mails
 
     def start(self) -> None:
-        self._running = True
-        self._loop = task.LoopingCall(self.wake)
-        self._loop.clock = self._clock
-        self._loop.start(self.policy.poll_seconds, now=True)
+        self._loop.start()
 
     def stop(self) -> None:
-        self._running = False
-        if self._loop is not None and self._loop.running:
-            self._loop.stop()
+        self._loop.stop()
 
     def wake(self) -> None:
-        if not self._running:
-            return
-        if self._busy:
-            self._again = True
-            return
-        self._busy = True
-        defer.Deferred.fromCoroutine(self._drain()).addErrback(
-            lambda f: logger.error("mail gateway failed: %s", f.getTraceback())
-        )
+        self._loop.wake()
 
-    async def _drain(self) -> None:
-        try:
-            while self._running:
-                self._again = False
-                now = utcnow(self._clock)
-                lease = now + dt.timedelta(minutes=5)
-                claimed = await self._store.transaction(
-                    "claim_mail",
-                    lambda uow: uow.mail.claim_requests(now, self.worker_id, lease, 4),
-                )
-                for request in claimed:
-                    await self._process(request)
-                if not claimed and not self._again:
-                    return
-        finally:
-            self._busy = False
+    async def _claim(self, free: int) -> list[Any]:
+        now = utcnow(self._clock)
+        lease = now + dt.timedelta(minutes=5)
+        return await self._store.transaction(
+            "claim_mail", lambda uow: uow.mail.claim_requests(now, self.worker_id, lease, free)
+        )
 
     async def _process(self, request: Any) -> None:
         raw = await self._store.run(self._blobs.get, request.blob_key)

@@ -20,6 +20,7 @@ from twisted.internet import defer, task
 
 from interfax_soap.engine.clock import Clock, utcnow
 from interfax_soap.engine.codes import FaxStatus
+from interfax_soap.engine.loop import ClaimLoop
 from interfax_soap.engine.notifications import queue_notifications_txn
 from interfax_soap.engine.ports import Blobs, Store
 from interfax_soap.engine.records import (
@@ -81,10 +82,10 @@ class Worker:
         self._clock = clock
         self._policy = policy
         self.worker_id = worker_id or new_worker_id()
-        self._in_flight: dict[int, defer.Deferred[None]] = {}
-        self._polling = False
-        self._poll_again = False
-        self._running = False
+        self._jobs: ClaimLoop[Job] = ClaimLoop(
+            clock, "worker", policy.poll_seconds, policy.concurrency, self._claim, self._run,
+            lambda job: job.transaction_id,
+        )
         self._loops: list[task.LoopingCall] = []
 
     # Life cycle
@@ -96,9 +97,8 @@ class Worker:
             )
             if released:
                 logger.info("released %d claims left by a previous worker", released)
-        self._running = True
+        self._jobs.start()
         for interval, function in (
-            (self._policy.poll_seconds, self.wake),
             (max(1.0, self._policy.lease_seconds / 3), self._renew_leases),
             (3600.0, self._expire_blobs),
         ):
@@ -109,7 +109,7 @@ class Worker:
         logger.info("worker %s started", self.worker_id)
 
     def stop(self) -> None:
-        self._running = False
+        self._jobs.stop()
         for loop in self._loops:
             if loop.running:
                 loop.stop()
@@ -117,54 +117,22 @@ class Worker:
 
     @property
     def busy(self) -> int:
-        return len(self._in_flight)
+        return len(self._jobs.in_flight)
 
     def wake(self) -> None:
         """Looks for due work now (called after submissions, after each job, and by timer)."""
-        if not self._running:
-            return
-        if self._polling:
-            self._poll_again = True
-            return
-        self._polling = True
-        defer.Deferred.fromCoroutine(self._poll()).addErrback(self._log_failure, "poll")
+        self._jobs.wake()
 
     def _log_failure(self, failure: Any, what: str) -> None:
         logger.error("worker %s failed: %s", what, failure.getTraceback())
 
-    # Claiming
-
-    async def _poll(self) -> None:
-        try:
-            while self._running:
-                self._poll_again = False
-                free = self._policy.concurrency - len(self._in_flight)
-                if free <= 0:
-                    return
-                now = utcnow(self._clock)
-                lease_until = now + dt.timedelta(seconds=self._policy.lease_seconds)
-                jobs = await self._store.transaction(
-                    "claim_due",
-                    lambda uow: _claim_txn(uow, now, self.worker_id, lease_until, free, self._policy),
-                )
-                for job in jobs:
-                    self._launch(job)
-                if len(jobs) < free and not self._poll_again:
-                    return
-        finally:
-            self._polling = False
-
-    def _launch(self, job: Job) -> None:
-        done = defer.Deferred.fromCoroutine(self._run(job))
-        self._in_flight[job.transaction_id] = done
-
-        def finished(result: Any) -> Any:
-            self._in_flight.pop(job.transaction_id, None)
-            self.wake()
-            return result
-
-        done.addErrback(self._log_failure, f"transaction {job.transaction_id}")
-        done.addBoth(finished)
+    async def _claim(self, free: int) -> list[Job]:
+        now = utcnow(self._clock)
+        lease_until = now + dt.timedelta(seconds=self._policy.lease_seconds)
+        return await self._store.transaction(
+            "claim_due",
+            lambda uow: _claim_txn(uow, now, self.worker_id, lease_until, free, self._policy),
+        )
 
     async def _run(self, job: Job) -> None:
         try:
@@ -179,7 +147,7 @@ class Worker:
             )
 
     async def _renew_leases(self) -> None:
-        ids = list(self._in_flight)
+        ids = list(self._jobs.in_flight)
         if ids:
             lease_until = utcnow(self._clock) + dt.timedelta(seconds=self._policy.lease_seconds)
             await self._store.transaction(
