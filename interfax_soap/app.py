@@ -12,6 +12,7 @@ from interfax_soap.asmx.resource import AsmxSite, ProxyPolicy, RootResource, Ser
 from interfax_soap.asmx.schema import ServiceSchema, build_schema
 from interfax_soap.config import Settings
 from interfax_soap.engine.accounts import Accounts, SecurityPolicy
+from interfax_soap.engine.documents import DocumentPolicy, DocumentSessions
 from interfax_soap.engine.forwarding import Mailer, MailPolicy
 from interfax_soap.engine.inbound import Inbound, InboundPolicy
 from interfax_soap.engine.mailgateway import GatewayPolicy, MailGateway
@@ -19,12 +20,15 @@ from interfax_soap.engine.notifications import callback_allowed
 from interfax_soap.engine.management import FaxManagement
 from interfax_soap.engine.outbound import Outbound, SubmitPolicy
 from interfax_soap.engine.queries import FaxQueries
+from interfax_soap.engine.rest_queries import RestQueries
+from interfax_soap.engine.rest_send import RestSender
 from interfax_soap.engine.scheduler import RetryPolicy
 from interfax_soap.engine.search import FaxSearcher
 from interfax_soap.engine.uploads import UploadPolicy, Uploads
 from interfax_soap.engine.worker import Worker, WorkerPolicy
 from interfax_soap.render.received import ReceivedImageConverter
 from interfax_soap.render.threaded import ThreadedRenderer, supported_file_types
+from interfax_soap.rest import RestAwareRequest, RestServices, build_rest_roots
 from interfax_soap.soap.context import CallContext
 from interfax_soap.soap.inbound import build_inbound_application
 from interfax_soap.soap.outbound import SERVICE_DOC, build_application
@@ -32,6 +36,7 @@ from interfax_soap.store import migrate
 from interfax_soap.store.blobs import BlobStore, make_blob_store
 from interfax_soap.store.db import Database
 from interfax_soap.transports.callback import CallbackSender
+from interfax_soap.transports.fetch import UrlFetcher
 from interfax_soap.transports.mail import RelaySettings, SmtpRelay
 from interfax_soap.transports.virtual import DEFAULT_RULES, LocalDelivery, VirtualFaxNetwork
 
@@ -87,6 +92,7 @@ class Services:
     worker: Worker | None
     mailer: Mailer | None
     mail_gateway: MailGateway
+    rest: RestServices | None = None  # the REST face's engine parts (issue 12)
 
 
 def build_renderer(settings: Settings, reactor: Any) -> ThreadedRenderer:
@@ -207,10 +213,48 @@ def build_services(
     )
     search = FaxSearcher(database, accounts, reactor)
     mail_gateway = build_mail_gateway(settings, reactor, database, blobs, accounts, outbound)
+    rest = build_rest_services(
+        settings, reactor, database, blobs, accounts, outbound, queries, management, search, inbound
+    )
     return Services(
         database=database, blobs=blobs, accounts=accounts, outbound=outbound, queries=queries,
         management=management, uploads=uploads, search=search, inbound=inbound, worker=worker,
         mailer=mailer, mail_gateway=mail_gateway,
+        rest=rest,
+    )
+
+
+def build_rest_services(
+    settings: Settings, reactor: Any, database: Database, blobs: BlobStore, accounts: Accounts,
+    outbound: Outbound, queries: FaxQueries, management: FaxManagement, search: FaxSearcher,
+    inbound: Inbound,
+) -> RestServices:
+    """The REST face's engine: SOAP's entry points, plus document sessions, the REST reads and
+    a sender that fetches web URLs when ``[rest] fetch_urls`` allows it."""
+    mib = 1024 * 1024
+    limits = settings.limits
+    documents = DocumentSessions(
+        database, blobs, reactor,
+        DocumentPolicy(
+            # Every official client uploads 1 MiB chunks (REST-FACTS 5.2).
+            chunk_bytes=max(int(limits.upload_chunk_mb * mib), mib),
+            total_bytes=int(limits.upload_total_mb * mib),
+            supported_file_types=supported_file_types(),
+        ),
+    )
+    fetch = None
+    if settings.rest.fetch_urls:
+        allow_private = settings.rest.fetch_private_urls
+        fetch = UrlFetcher(
+            reactor, lambda url: callback_allowed(url, allow_private),
+            settings.rest.fetch_timeout_seconds, int(limits.upload_total_mb * mib),
+        )
+    return RestServices(
+        accounts=accounts, outbound=outbound, queries=queries, management=management,
+        search=search, inbound=inbound, rest_queries=RestQueries(database), documents=documents,
+        sender=RestSender(outbound, documents, fetch),
+        default_country=settings.numbers.default_country,
+        max_image_chunk=int(limits.max_chunk_mb * mib),
     )
 
 
@@ -267,11 +311,16 @@ def build_site(settings: Settings, services: Services) -> AsmxSite:
         )
 
     http_get = settings.server.http_get_binding
+    others: dict[str, Any] = {"inbound": ReceiveGateway(services.inbound, proxies)}
+    if services.rest is not None:  # the REST face: /outbound, /inbound (receive kept), /accounts
+        others.update(build_rest_roots(services.rest, proxies, others))
     root = RootResource(
         {
             "dfs.asmx": ServiceResource(outbound_schema(), context, proxies, http_get),
             "inbound.asmx": ServiceResource(inbound_schema(), context, proxies, http_get),
         },
-        {"inbound": ReceiveGateway(services.inbound, proxies)},
+        others,
     )
-    return AsmxSite(root, max_body_bytes=int(settings.limits.max_request_mb * 1024 * 1024))
+    site = AsmxSite(root, max_body_bytes=int(settings.limits.max_request_mb * 1024 * 1024))
+    site.requestFactory = RestAwareRequest  # REST bodies are never form-decoded
+    return site

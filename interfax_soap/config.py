@@ -167,6 +167,30 @@ class SmtpRelaySettings:
 
 
 @dataclasses.dataclass(frozen=True)
+class BillingSettings:
+    prices: dict[str, str] = dataclasses.field(default_factory=dict)
+    """Price of one Unit by destination country-code prefix (the longest matching prefix
+    wins), e.g. ``{"1" = "0.10", "81" = "0.15"}``; decimal strings."""
+    default_price: str = "0.10"
+    """Price of one Unit to destinations no prefix in ``prices`` matches."""
+    currency: str = "USD"
+    """CurrencyCode of accounts that set none of their own."""
+    date_format: str = "MM/dd/yyyy"
+    """DateFormat of accounts that set none of their own (a .NET format string)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class RestSettings:
+    fetch_urls: bool = False
+    """Fax web pages and files named by a REST ``Content-Location`` URL (off: such sends are
+    refused with -123)."""
+    fetch_private_urls: bool = False
+    """Let those fetches reach loopback and private addresses."""
+    fetch_timeout_seconds: float = 30
+    """Longest wait for one fetched document."""
+
+
+@dataclasses.dataclass(frozen=True)
 class Settings:
     server: ServerSettings = ServerSettings()
     database: DatabaseSettings = DatabaseSettings()
@@ -177,6 +201,8 @@ class Settings:
     worker: WorkerSettings = WorkerSettings()
     smtp_relay: SmtpRelaySettings = SmtpRelaySettings()
     mail_gateway: MailGatewaySettings = MailGatewaySettings()
+    rest: RestSettings = RestSettings()
+    billing: BillingSettings = BillingSettings()
 
     @property
     def data_path(self) -> Path:
@@ -348,3 +374,27 @@ def _validate(settings: Settings, sources: Mapping[str, str]) -> None:
         raise ConfigError("mail_gateway: TLS needs both certificate and private_key")
     if settings.limits.max_request_mb <= 0:
         raise fail("limits.max_request_mb", "must be more than 0")
+    _validate_billing(settings.billing, fail)
+
+
+def _validate_billing(billing: BillingSettings, fail: Any) -> None:
+    """Prices are decimal strings of at least 0; prefixes are country-code digits."""
+    from decimal import Decimal, InvalidOperation
+
+    def price(path: str, text: str) -> None:
+        try:
+            value = Decimal(text.strip())
+        except InvalidOperation:
+            raise fail(path, f"{text!r} is not a decimal number") from None
+        if not value.is_finite() or value < 0 or value >= 10**8:
+            raise fail(path, f"{text!r} must be 0 or more (and under 100000000)")
+
+    price("billing.default_price", billing.default_price)
+    for prefix, text in billing.prices.items():
+        if not prefix.isdigit() or len(prefix) > 6:
+            raise fail("billing.prices", f"{prefix!r} is not a country-code prefix (digits)")
+        price("billing.prices", text)
+    if not billing.currency.strip() or len(billing.currency) > 8:
+        raise fail("billing.currency", "must be 1 to 8 characters")
+    if len(billing.date_format) > 32:
+        raise fail("billing.date_format", "must be at most 32 characters")

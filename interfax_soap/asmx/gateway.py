@@ -23,7 +23,7 @@ from interfax_soap.asmx.resource import PlainNotFound
 from interfax_soap.engine.accounts import Credentials
 from interfax_soap.engine.codes import ResultCode
 
-__all__ = ["ReceiveGateway"]
+__all__ = ["ReceiveGateway", "basic_credentials"]
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +47,12 @@ def _basic_credentials(request: server.Request) -> tuple[str | None, str | None]
     username, sep, password = decoded.partition(":")
     return (username, password) if sep else (None, None)
 
+
+
+def basic_credentials(request: server.Request) -> tuple[str | None, str | None]:
+    """(username, password) from an ``Authorization: Basic`` header; (None, None) when it is
+    missing or unreadable. Shared with the REST face."""
+    return _basic_credentials(request)
 
 class _Receive(resource.Resource):
     isLeaf = True

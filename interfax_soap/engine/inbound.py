@@ -36,6 +36,7 @@ __all__ = [
     "ListAnswer",
     "ResendAnswer",
     "LIST_TYPES",
+    "check_forwarding",
 ]
 
 logger = logging.getLogger(__name__)
@@ -332,6 +333,11 @@ class Inbound:
                 return message
         return None
 
+    async def readable(self, caller: Caller, message_id: int) -> MessageRecord | None:
+        """A received fax ``caller`` may read (its own, or its account's for a primary user),
+        times in UTC; None otherwise (the REST face's record, before image/mark/resend)."""
+        return await self._readable(caller, message_id)
+
     async def image_chunk(
         self, credentials: Credentials, message_id: int, mark_as_read: bool, chunk_size: int,
         offset: int,
@@ -413,29 +419,17 @@ class Inbound:
         code, message = await self._for_requested_user(credentials, requested_user, message_id)
         if message is None:
             return ResendAnswer(code)
+        return await self.resend_message(message, only_failed, address)
+
+    async def resend_message(
+        self, message: MessageRecord, only_failed: bool, address: str | None
+    ) -> ResendAnswer:
+        """ResendInboundToEmail for a message the caller may read (checked by the caller)."""
         now = utcnow(self._clock)
-
-        def txn(uow: Any) -> ResendAnswer:
-            log = uow.inbound.deliveries(message_id)
-            if any(d.status == -1 for d in log):
-                return ResendAnswer(ResultCode.ALREADY_RESENT)
-            if address and address.strip():
-                targets = [address.strip()]
-            else:
-                latest: dict[str, DeliveryRecord] = {}
-                for delivery in log:
-                    latest[delivery.address] = delivery
-                number = uow.inbound.number(message.phone_number)
-                configured = list(number.forward_addresses) if number else []
-                targets = [
-                    a for a in dict.fromkeys([*configured, *latest])
-                    if not only_failed or (a in latest and latest[a].status > 0)
-                ]
-            for target in targets:
-                uow.inbound.add_delivery(target, now, message_id)
-            return ResendAnswer(ResultCode.OK, len(targets))
-
-        answer = await self._store.transaction("resend_to_email", txn)
+        answer = await self._store.transaction(
+            "resend_to_email",
+            lambda uow: _resend_to_email_txn(uow, message, only_failed, address, now),
+        )
         if answer.emails_sent:
             self._wake_mailer()
         return answer
@@ -463,13 +457,9 @@ class Inbound:
         if canonical is None:
             raise AdminError(f"{number!r} is not a fax number (international form, or set "
                              "[numbers] default_country)")
-        if len(addresses) > MAX_FORWARD_ADDRESSES:
-            raise AdminError(f"at most {MAX_FORWARD_ADDRESSES} forwarding addresses")
-        for address in addresses:
-            if "@" not in address or any(c.isspace() for c in address):
-                raise AdminError(f"{address!r} is not an e-mail address")
-        if attachment_format not in (None, "TIF", "PDF"):
-            raise AdminError("the attachment format is TIF or PDF")
+        problem = check_forwarding(addresses, attachment_format)
+        if problem:
+            raise AdminError(problem)
         now = utcnow(self._clock)
 
         def txn(uow: Any) -> None:
@@ -494,3 +484,41 @@ class Inbound:
 
     def numbers_sync(self) -> list[Any]:
         return list(self._store.transaction_sync("numbers", lambda uow: uow.inbound.numbers()))
+
+
+def check_forwarding(addresses: tuple[str, ...], attachment_format: str | None) -> str | None:
+    """What is wrong with a number's forwarding settings (one line), or None."""
+    if len(addresses) > MAX_FORWARD_ADDRESSES:
+        return f"at most {MAX_FORWARD_ADDRESSES} forwarding addresses"
+    for address in addresses:
+        if "@" not in address or any(c.isspace() for c in address):
+            return f"{address!r} is not an e-mail address"
+    if attachment_format not in (None, "TIF", "PDF"):
+        return "the attachment format is TIF or PDF"
+    return None
+
+
+def _resend_to_email_txn(
+    uow: Any, message: MessageRecord, only_failed: bool, address: str | None, now: dt.datetime
+) -> ResendAnswer:
+    """Queues the resend: -312 while an earlier delivery is pending; to ``address`` when
+    given, else to the number's addresses and those logged (only failed ones on request)."""
+    message_id = message.message_id
+    log = uow.inbound.deliveries(message_id)
+    if any(d.status == -1 for d in log):
+        return ResendAnswer(ResultCode.ALREADY_RESENT)
+    if address and address.strip():
+        targets = [address.strip()]
+    else:
+        latest: dict[str, DeliveryRecord] = {}
+        for delivery in log:
+            latest[delivery.address] = delivery
+        number = uow.inbound.number(message.phone_number)
+        configured = list(number.forward_addresses) if number else []
+        targets = [
+            a for a in dict.fromkeys([*configured, *latest])
+            if not only_failed or (a in latest and latest[a].status > 0)
+        ]
+    for target in targets:
+        uow.inbound.add_delivery(target, now, message_id)
+    return ResendAnswer(ResultCode.OK, len(targets))

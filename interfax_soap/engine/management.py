@@ -16,7 +16,7 @@ from interfax_soap.engine.numbers import canonical_fax_number
 from interfax_soap.engine.outbound import Submission
 from interfax_soap.engine.records import FaxRecord, NewDocument, NewFax
 
-__all__ = ["FaxManagement"]
+__all__ = ["FaxManagement", "is_cancellable", "resend_txn"]
 
 logger = logging.getLogger(__name__)
 
@@ -96,16 +96,10 @@ class FaxManagement:
                 auth = await self._accounts.authenticate(credentials)
                 return Submission(auth.code if auth.caller is None else ResultCode.NO_VALID_RECIPIENT)
 
-        def txn(uow: Any, user_id: int, now: dt.datetime) -> Submission:
-            original = uow.faxes.get(transaction_id)
-            if original is None or original.user_id != user_id:
-                return Submission(ResultCode.NO_SUCH_TRANSACTION)
-            copy = _copy(uow, original, now, destination or original.destination_fax)
-            if copy is None:
-                return Submission(ResultCode.IMAGE_NOT_AVAILABLE)
-            return Submission(ResultCode.OK, int(uow.faxes.add(copy)))
-
-        result = await self._as_user(credentials, "resend_fax", txn)
+        result = await self._as_user(
+            credentials, "resend_fax",
+            lambda uow, user_id, now: resend_txn(uow, user_id, transaction_id, destination, now),
+        )
         return self._submitted(result)
 
     async def resend_batch(
@@ -142,6 +136,25 @@ class FaxManagement:
         return Submission(result)
 
 
+def is_cancellable(fax: FaxRecord) -> bool:
+    """Whether a cancel still stops the fax: no call placed yet (else CancelFax is -162)."""
+    return fax.status in _CANCELLABLE and fax.trials_performed == 0
+
+
+def resend_txn(
+    uow: Any, user_id: int, transaction_id: int, destination: str | None, now: dt.datetime
+) -> Submission:
+    """ReSendFax for an authenticated user: the user's fax again, as a new transaction, to
+    ``destination`` (canonical) or the same number. The caller wakes the worker on OK."""
+    original = uow.faxes.get(transaction_id)
+    if original is None or original.user_id != user_id:
+        return Submission(ResultCode.NO_SUCH_TRANSACTION)
+    copy = _copy(uow, original, now, destination or original.destination_fax)
+    if copy is None:
+        return Submission(ResultCode.IMAGE_NOT_AVAILABLE)
+    return Submission(ResultCode.OK, int(uow.faxes.add(copy)))
+
+
 def _cancel_txn(uow: Any, user_id: int, ids: list[int], now: dt.datetime) -> ResultCode:
     faxes = [uow.faxes.get(i) for i in ids]
     faxes = [f for f in faxes if f is not None and f.user_id == user_id]
@@ -149,7 +162,7 @@ def _cancel_txn(uow: Any, user_id: int, ids: list[int], now: dt.datetime) -> Res
         return ResultCode.NO_SUCH_TRANSACTION
     cancelled = 0
     for fax in faxes:
-        if fax.status in _CANCELLABLE and fax.trials_performed == 0:
+        if is_cancellable(fax):
             uow.jobs.update(
                 fax.transaction_id, status=int(FaxStatus.CANCELLED), completion_time=now,
                 next_attempt_at=None,

@@ -338,6 +338,8 @@ class MessageSearch:
     received_to: dt.datetime | None = None
     received_after: dt.datetime | None = None  # exclusive bounds, UTC
     received_before: dt.datetime | None = None
+    number_contains: str | None = None  # digits within the number called (account web)
+    caller_contains: str | None = None  # text within the caller ID or the remote CSID
     offset: int = 0
     limit: int = 100
 

@@ -74,8 +74,11 @@ class Worker:
         clock: Clock,
         policy: WorkerPolicy,
         worker_id: str | None = None,
+        billing: Any = None,
     ) -> None:
         self._store = store
+        # engine.billing.Billing: prices each fax and holds prepaid ones without credit (-22).
+        self._billing = billing
         self._blobs = blobs
         self._renderer = renderer
         self._transport = transport
@@ -138,6 +141,8 @@ class Worker:
         try:
             if job.status == FaxStatus.PREPROCESSING:
                 await self._render(job)
+            elif job.status == FaxStatus.OUT_OF_CREDIT:
+                await self._credit_wait_over(job)
             else:
                 await self._transmit(job)
         except Exception:
@@ -208,7 +213,7 @@ class Worker:
             raise RuntimeError(f"transaction {job.transaction_id} has no image to send")
         now = utcnow(self._clock)
         call_id = await self._store.transaction(
-            "dial", lambda uow: _dial_txn(uow, job, self.worker_id, now)
+            "dial", lambda uow: _dial_txn(uow, job, self.worker_id, now, self._billing)
         )
         if call_id is None:
             return
@@ -233,6 +238,25 @@ class Worker:
         )
         logger.info(
             "transaction %s: call %s ended with %s", job.transaction_id, attempt, result.status
+        )
+
+    # Waiting for prepaid credit: -22 -> -2, or 205000 after 24 hours
+
+    async def _credit_wait_over(self, job: Job) -> None:
+        now = utcnow(self._clock)
+        billing = self._billing
+        if billing is None:  # a worker without billing charges nothing: the fax may go on
+            await self._store.transaction(
+                "credit_wait",
+                lambda uow: _finish_txn(
+                    uow, job.transaction_id, self.worker_id,
+                    {"status": int(FaxStatus.QUEUED), "next_attempt_at": now},
+                ),
+            )
+            return
+        await self._store.transaction(
+            "credit_wait",
+            lambda uow: billing.credit_wait_over_txn(uow, job.transaction_id, self.worker_id, now),
         )
 
     # Retention
@@ -298,13 +322,18 @@ def _finish_txn(uow: Any, transaction_id: int, worker_id: str, changes: dict[str
     return True
 
 
-def _dial_txn(uow: Any, job: Job, worker_id: str, now: dt.datetime) -> int | None:
-    """Logs the call before it is placed and counts it (TrialsPerformed)."""
+def _dial_txn(
+    uow: Any, job: Job, worker_id: str, now: dt.datetime, billing: Any = None
+) -> int | None:
+    """Logs the call before it is placed and counts it (TrialsPerformed). Before the first
+    call billing prices the fax; a prepaid fax without credit goes to -22 instead."""
     current = uow.faxes.get(job.transaction_id)
     if current is None or not uow.jobs.holds(job.transaction_id, worker_id):
         return None
     if not can_transition(current.status, int(FaxStatus.SENDING)):
         uow.jobs.update(job.transaction_id, claimed_by=None, lease_until=None)
+        return None
+    if billing is not None and not billing.authorise_call_txn(uow, current, now):
         return None
     attempt = current.trials_performed + 1
     uow.jobs.update(job.transaction_id, status=int(FaxStatus.SENDING), trials_performed=attempt)

@@ -23,7 +23,7 @@ __all__ = ["render_image", "IMAGE_FORMATS"]
 IMAGE_FORMATS = ("TIFF", "PNG", "JPEG", "GIF", "BMP")
 """Pillow formats we open. Never let Pillow guess beyond these: its EPS plugin runs Ghostscript."""
 _MULTI_PAGE_FORMATS = ("TIFF",)  # GIF and APNG frames are animation, not pages
-_PLAUSIBLE_DPI = (50.0, 2400.0)  # outside this, a resolution tag is noise (72 = "unknown")
+_PLAUSIBLE_DPI = (50.0, 2400.0)  # outside this a resolution tag is noise; 72 or 96 are believed
 _FIT_SLACK = 1.06  # a scan up to 6 % taller than the page (A4 at 200 dpi, Letter on A4) is shrunk
 _DPI_TOLERANCE = 4.0
 _MAX_PAGE_INCHES = 14.4

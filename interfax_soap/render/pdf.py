@@ -135,7 +135,8 @@ def _render_band(
     else:
         matrix = pdfium_c.FS_MATRIX(scale_x, 0, 0, scale_y, 0, -top)
     bitmap = pdfium.PdfBitmap.new_native(FAX_WIDTH, rows, pdfium_c.FPDFBitmap_Gray)
-    bitmap.fill_rect((255, 255, 255, 255), 0, 0, FAX_WIDTH, rows)
+    # The raw call: PdfBitmap.fill_rect changed its argument order between pypdfium2 4 and 5.
+    pdfium_c.FPDFBitmap_FillRect(bitmap.raw, 0, 0, FAX_WIDTH, rows, 0xFFFFFFFF)
     clip = pdfium_c.FS_RECTF(0, 0, FAX_WIDTH, rows)
     pdfium_c.FPDF_RenderPageBitmapWithMatrix(bitmap.raw, page.raw, matrix, clip, _FLAGS)
     gray = bitmap.to_pil().convert("L")

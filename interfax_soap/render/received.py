@@ -28,8 +28,13 @@ def tiff_to_pdf(tiff: bytes) -> bytes:
             height = round(page.height * float(x_dpi) / float(y_dpi or x_dpi))
             pages.append(page.resize((page.width, max(1, height))))
         out = io.BytesIO()
-        pages[0].save(out, "PDF", save_all=True, append_images=pages[1:],
-                      resolution=float(image.info.get("dpi", (204, 196))[0]))
+        pages[0].save(
+            out,
+            "PDF",
+            save_all=True,
+            append_images=pages[1:],
+            resolution=float(image.info.get("dpi", (204, 196))[0]),
+        )
         return out.getvalue()
 
 
@@ -52,8 +57,12 @@ class ReceivedImageConverter:
         else:
             raise ValueError("a received fax must be a TIFF or a PDF")
         request = RenderRequest(
-            documents=((data, kind),), fine=True, fine_rendering=False, page_size="A4",
-            page_orientation="Portrait", max_pages=1000,
+            documents=((data, kind),),
+            fine=True,
+            fine_rendering=False,
+            page_size="A4",
+            page_orientation="Portrait",
+            max_pages=1000,
         )
         try:
             rendered = await self._renderer.render(request)

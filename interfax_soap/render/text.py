@@ -66,6 +66,12 @@ class _Glyphs:
             fits = self._space_fits[id(font)] = abs(font.getlength(" ") - self._cell) < 0.05
         return fits
 
+    def cells(self, char: str) -> int:
+        """Columns ``char`` takes (whitespace included: U+3000 is two columns wide)."""
+        if char.isspace():
+            return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+        return self[char].cells
+
     def __getitem__(self, char: str) -> _Glyph:
         glyph = self._cache.get(char)
         if glyph is None:
@@ -178,7 +184,7 @@ def _wrap(line: str, columns: int, glyphs: _Glyphs, limit: int) -> list[str]:
             continue
         if unicodedata.category(char) in _DROPPED_CATEGORIES:
             continue
-        cells = glyphs[char].cells if not char.isspace() else 1
+        cells = glyphs.cells(char)
         if used + cells > columns:
             space = "".join(current).rfind(" ")
             if char != " " and space >= columns // _WRAP_AT_SPACE_FROM:
@@ -187,7 +193,7 @@ def _wrap(line: str, columns: int, glyphs: _Glyphs, limit: int) -> list[str]:
             else:
                 out.append("".join(current))
                 current = []
-            used = sum(1 if c.isspace() else glyphs[c].cells for c in current)
+            used = sum(glyphs.cells(c) for c in current)
             if char == " ":
                 continue  # the space where a line breaks is not carried over
         current.append(char)
@@ -209,9 +215,10 @@ def _draw_page(
         run_column = 0
         for char in line:
             if char.isspace():
-                column += 1
+                width = glyphs.cells(char)
+                column += width
                 if run_font is not None and glyphs.space_on_grid(run_font):
-                    run.append(" ")  # keeps a line of words one draw call
+                    run.append(" " * width)  # keeps a line of words one draw call
                 else:
                     _flush(draw, run, run_font, grid, run_column, y)
                     run, run_font = [], None

@@ -40,13 +40,28 @@ class ThreadedRenderer:
             DocumentRejected: the document cannot be rendered (204000) or is over the limits
                 (204001).
         """
-        from interfax_soap.render.options import RenderOptions
         from interfax_soap.render.errors import RenderError
 
         if not self._threads_started:
             self._threads.start()
             self._threads_started = True
-        options = RenderOptions(
+        try:
+            options = self._options(request)
+        except ValueError as exc:  # an unknown page size or orientation
+            raise DocumentRejected(int(RenderError.status), str(exc)) from exc
+        try:
+            rendered = await threads.deferToThreadPool(
+                self._reactor, self._threads, self._pool.render, list(request.documents), options
+            )
+        except RenderError as exc:
+            raise DocumentRejected(exc.status, str(exc)) from exc
+        return RenderedFax(tiff=rendered.tiff, pages=rendered.pages)
+
+    @staticmethod
+    def _options(request: RenderRequest) -> Any:
+        from interfax_soap.render.options import RenderOptions
+
+        return RenderOptions(
             fine=request.fine,
             page_size=request.page_size or "A4",
             orientation=request.page_orientation or "Portrait",
@@ -55,13 +70,6 @@ class ThreadedRenderer:
             # decides (text is thresholded, photos dithered).
             halftone=True if request.fine_rendering else None,
         )
-        try:
-            rendered = await threads.deferToThreadPool(
-                self._reactor, self._threads, self._pool.render, list(request.documents), options
-            )
-        except RenderError as exc:
-            raise DocumentRejected(exc.status, str(exc)) from exc
-        return RenderedFax(tiff=rendered.tiff, pages=rendered.pages)
 
     def close(self) -> None:
         if self._threads_started:

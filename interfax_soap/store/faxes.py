@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from interfax_soap.engine.records import (
     Condition,
@@ -16,6 +17,7 @@ from interfax_soap.engine.records import (
     NewFax,
     SearchResult,
 )
+from interfax_soap.engine.rest_records import BatchSummary
 from interfax_soap.store.models import Document, Transaction, User
 
 __all__ = ["FaxRepository"]
@@ -148,6 +150,22 @@ class FaxRepository:
             query = query.limit(limit)
         return [_record(*row) for row in self._session.execute(query)]
 
+    def by_ids(self, ids: Sequence[int]) -> list[FaxRecord]:
+        """The transactions with these IDs, whoever they belong to, in the order given
+        (unknown IDs are left out). The caller decides who may see them."""
+        found: dict[int, FaxRecord] = {}
+        wanted = list(dict.fromkeys(ids))
+        for start in range(0, len(wanted), 500):
+            rows = self._session.execute(
+                select(Transaction, User.username)
+                .join(User, User.id == Transaction.user_id)
+                .where(Transaction.id.in_(wanted[start : start + 500]))
+            )
+            for row in rows:
+                record = _record(*row)
+                found[record.transaction_id] = record
+        return [found[i] for i in wanted if i in found]
+
     def members(self, parent_transaction_id: int) -> list[FaxRecord]:
         """Every transaction of a batch (the parent included), oldest first."""
         rows = self._session.execute(
@@ -161,17 +179,7 @@ class FaxRepository:
     def search(self, search: FaxSearch) -> SearchResult:
         """FaxQuery2: conditions, date range, hidden, parents only; ordered and paged;
         the total and per-status counts are over every match, before paging."""
-        where = [Transaction.user_id.in_(search.user_ids)]
-        for condition in search.conditions:
-            where.append(_condition(condition))
-        if search.submitted_from is not None:
-            where.append(Transaction.submit_time >= search.submitted_from)
-        if search.submitted_to is not None:
-            where.append(Transaction.submit_time <= search.submitted_to)
-        if not search.include_hidden:
-            where.append(Transaction.hidden.is_(False))
-        if search.only_parents:
-            where.append(Transaction.parent_transaction_id == Transaction.id)
+        where = _search_where(search)
         base = select(Transaction, User.username).join(User, User.id == Transaction.user_id)
         total = self._session.scalar(
             select(func.count()).select_from(Transaction).join(User).where(*where)
@@ -205,6 +213,125 @@ class FaxRepository:
                 )
                 sizes = {int(parent): int(count) for parent, count in counted}
         return SearchResult(tuple(items), int(total), stats, sizes)
+
+    def search_ids(self, search: FaxSearch) -> list[int]:
+        """Every TransactionID a search matches, in its order, without paging: an export
+        walks them in slices with :meth:`get_many`, so its rows never all sit in memory."""
+        column = _ORDER_COLUMNS.get(search.order_by, Transaction.id)
+        order = column.asc() if search.ascending else column.desc()
+        tie = Transaction.id.asc() if search.ascending else Transaction.id.desc()
+        query = (
+            select(Transaction.id)
+            .join(User, User.id == Transaction.user_id)
+            .where(*_search_where(search))
+            .order_by(order, tie)
+        )
+        return [int(i) for i in self._session.scalars(query)]
+
+    def get_many(self, ids: list[int]) -> list[FaxRecord]:
+        """The transactions with these IDs, in the order given (missing ones left out)."""
+        if not ids:
+            return []
+        rows = self._session.execute(
+            select(Transaction, User.username)
+            .join(User, User.id == Transaction.user_id)
+            .where(Transaction.id.in_(ids))
+        )
+        found = {row[0].id: _record(*row) for row in rows}
+        return [found[i] for i in ids if i in found]
+
+
+def _search_where(search: FaxSearch) -> list[Any]:
+    """The WHERE terms of a FaxQuery2 search (conditions, dates, hidden, parents only)."""
+    where = [Transaction.user_id.in_(search.user_ids)]
+    for condition in search.conditions:
+        where.append(_condition(condition))
+    if search.submitted_from is not None:
+        where.append(Transaction.submit_time >= search.submitted_from)
+    if search.submitted_to is not None:
+        where.append(Transaction.submit_time <= search.submitted_to)
+    if not search.include_hidden:
+        where.append(Transaction.hidden.is_(False))
+    if search.only_parents:
+        where.append(Transaction.parent_transaction_id == Transaction.id)
+    return where
+
+    # The REST face's lists (additive: the SOAP queries above are unchanged)
+
+    def singles(
+        self, user_ids: tuple[int, ...], last_id: int | None, limit: int, ascending: bool
+    ) -> list[FaxRecord]:
+        """Transactions that are not members of a batch of two or more, not hidden, by ID
+        from the exclusive cursor ``last_id`` (REST ``GET /outbound/faxes``)."""
+        member = aliased(Transaction)
+        batched = select(member.parent_transaction_id).where(
+            member.parent_transaction_id != member.id
+        )
+        query = (
+            select(Transaction, User.username)
+            .join(User, User.id == Transaction.user_id)
+            .where(
+                Transaction.user_id.in_(user_ids),
+                Transaction.hidden.is_(False),
+                or_(
+                    Transaction.parent_transaction_id.is_(None),
+                    Transaction.parent_transaction_id.not_in(batched),
+                ),
+            )
+        )
+        if last_id is not None:
+            query = query.where(
+                Transaction.id > last_id if ascending else Transaction.id < last_id
+            )
+        order = Transaction.id.asc() if ascending else Transaction.id.desc()
+        return [_record(*row) for row in self._session.execute(query.order_by(order).limit(limit))]
+
+    def batch_summaries(
+        self,
+        user_ids: tuple[int, ...],
+        last_id: int | None = None,
+        limit: int = 25,
+        ascending: bool = False,
+        batch_id: int | None = None,
+        min_members: int = 2,
+    ) -> list[BatchSummary]:
+        """Batches (by parent transaction) with at least ``min_members`` members, their
+        counts by outcome; the parent must not be hidden unless one batch is asked for."""
+        member = aliased(Transaction)
+        stats = select(
+            member.parent_transaction_id.label("parent_id"),
+            func.count().label("members"),
+            func.sum(case((member.status == 0, 1), else_=0)).label("ok"),
+            func.sum(case((member.status > 0, 1), else_=0)).label("failed"),
+            func.sum(case((member.status < 0, 1), else_=0)).label("in_process"),
+            func.sum(member.pages_submitted).label("pages"),
+        ).where(member.user_id.in_(user_ids))
+        if batch_id is not None:
+            stats = stats.where(member.parent_transaction_id == batch_id)
+        counts = (
+            stats.group_by(member.parent_transaction_id)
+            .having(func.count() >= min_members)
+            .subquery()
+        )
+        query = (
+            select(Transaction, User.username, counts.c.members, counts.c.ok, counts.c.failed,
+                   counts.c.in_process, counts.c.pages)
+            .join(User, User.id == Transaction.user_id)
+            .join(counts, counts.c.parent_id == Transaction.id)
+        )
+        if batch_id is None:
+            query = query.where(Transaction.hidden.is_(False))
+        if last_id is not None:
+            query = query.where(
+                Transaction.id > last_id if ascending else Transaction.id < last_id
+            )
+        order = Transaction.id.asc() if ascending else Transaction.id.desc()
+        rows = self._session.execute(query.order_by(order).limit(limit))
+        return [
+            BatchSummary(_record(row, username), int(members), int(ok or 0), int(failed or 0),
+                         int(in_process or 0), int(pages or 0))
+            for row, username, members, ok, failed, in_process, pages in rows
+        ]
 
 
 _FIELDS: dict[str, Any] = {

@@ -15,6 +15,7 @@ from interfax_soap.engine.records import (
     MessageSearch,
     NewMessage,
 )
+from interfax_soap.store.claims import claim_rows
 from interfax_soap.store.models import EmailDelivery, InboundMessage, InboundNumber, User
 
 __all__ = ["InboundRepository"]
@@ -44,7 +45,6 @@ def _delivery(row: EmailDelivery) -> DeliveryRecord:
 class InboundRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
-        self._postgres = session.get_bind().dialect.name == "postgresql"
 
     # Numbers
 
@@ -75,6 +75,25 @@ class InboundRepository:
             .order_by(InboundNumber.number)
         )
         return [_number(*row) for row in rows]
+
+    def numbers_for_user(self, user_id: int) -> list[InboundNumberRecord]:
+        rows = self._session.execute(
+            select(InboundNumber, User.username)
+            .join(User, User.id == InboundNumber.user_id)
+            .where(InboundNumber.user_id == user_id)
+            .order_by(InboundNumber.number)
+        )
+        return [_number(*row) for row in rows]
+
+    def update_number(
+        self, number: str, addresses: tuple[str, ...], attachment_format: str | None
+    ) -> None:
+        """Replaces a number's forwarding addresses and attachment format."""
+        self._session.execute(
+            update(InboundNumber)
+            .where(InboundNumber.number == number)
+            .values(forward_addresses="\n".join(addresses), attachment_format=attachment_format)
+        )
 
     def remove_number(self, number: str) -> bool:
         row = self._session.scalars(
@@ -171,6 +190,15 @@ class InboundRepository:
             where.append(InboundMessage.receive_time > search.received_after)
         if search.received_before is not None:
             where.append(InboundMessage.receive_time < search.received_before)
+        if search.number_contains:
+            where.append(InboundMessage.phone_number.contains(search.number_contains,
+                                                               autoescape=True))
+        if search.caller_contains:
+            text = search.caller_contains.lower()
+            where.append(
+                func.lower(InboundMessage.caller_id).contains(text, autoescape=True)
+                | func.lower(InboundMessage.remote_csid).contains(text, autoescape=True)
+            )
         total = self._session.scalar(
             select(func.count()).select_from(InboundMessage).where(and_(*where))
         ) or 0
@@ -182,6 +210,21 @@ class InboundRepository:
             .limit(search.limit)
         )
         return [self._message(*row) for row in rows], int(total)
+
+    def page(
+        self, user_ids: tuple[int, ...], before_id: int | None, only_unread: bool, limit: int
+    ) -> list[MessageRecord]:
+        """Messages whose image is still stored, newest first, with an ID below the
+        exclusive cursor ``before_id`` (REST ``GET /inbound/faxes``)."""
+        where = [InboundMessage.user_id.in_(user_ids), InboundMessage.image_blob.is_not(None)]
+        if before_id is not None:
+            where.append(InboundMessage.id < before_id)
+        if only_unread:
+            where.append(InboundMessage.read.is_(False))
+        rows = self._session.execute(
+            self._message_query().where(*where).order_by(InboundMessage.id.desc()).limit(limit)
+        )
+        return [self._message(*row) for row in rows]
 
     def set_read(self, message_id: int, read: bool) -> None:
         self._session.execute(
@@ -240,23 +283,13 @@ class InboundRepository:
     def claim_deliveries(
         self, now: dt.datetime, worker_id: str, lease_until: dt.datetime, limit: int
     ) -> list[DeliveryRecord]:
-        query = (
-            select(EmailDelivery)
-            .where(
-                EmailDelivery.status == -1,
-                EmailDelivery.next_attempt_at <= now,
-                (EmailDelivery.claimed_by.is_(None)) | (EmailDelivery.lease_until < now),
-            )
-            .order_by(EmailDelivery.next_attempt_at, EmailDelivery.id)
-            .limit(limit)
+        rows = claim_rows(
+            self._session,
+            EmailDelivery,
+            [EmailDelivery.status == -1, EmailDelivery.next_attempt_at <= now],
+            [EmailDelivery.next_attempt_at, EmailDelivery.id],
+            now, worker_id, lease_until, limit,
         )
-        if self._postgres:
-            query = query.with_for_update(skip_locked=True)
-        rows = list(self._session.scalars(query))
-        for row in rows:
-            row.claimed_by = worker_id
-            row.lease_until = lease_until
-        self._session.flush()
         return [_delivery(row) for row in rows]
 
     def update_delivery(self, delivery_id: int, **fields: Any) -> None:

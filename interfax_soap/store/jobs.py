@@ -9,12 +9,14 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from interfax_soap.engine.records import CallRecord, DocumentRecord, Job
+from interfax_soap.store.claims import claim_rows
 from interfax_soap.store.models import Call, Document, Transaction
 
 __all__ = ["JobRepository", "IN_PROGRESS"]
 
-# Statuses a worker acts on: -1 render, -2 queued, -3 sending / waiting to retry.
-IN_PROGRESS = (-1, -2, -3)
+# Statuses a worker acts on: -1 render, -2 queued, -3 sending / waiting to retry, -22 out of
+# prepaid credit (due when its 24 hours are over or a card opens).
+IN_PROGRESS = (-1, -2, -3, -22)
 
 
 def _call(row: Call) -> CallRecord:
@@ -37,7 +39,6 @@ def _call(row: Call) -> CallRecord:
 class JobRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
-        self._postgres = session.get_bind().dialect.name == "postgresql"
 
     def claim_due(self, now: dt.datetime, worker_id: str, lease_until: dt.datetime, limit: int) -> list[Job]:
         """Claims up to ``limit`` due transactions that no live worker holds.
@@ -45,23 +46,13 @@ class JobRepository:
         On PostgreSQL the rows are locked with ``FOR UPDATE SKIP LOCKED``, so concurrent
         workers never claim the same transaction; SQLite has one writer at a time.
         """
-        query = (
-            select(Transaction)
-            .where(
-                Transaction.status.in_(IN_PROGRESS),
-                Transaction.next_attempt_at <= now,
-                (Transaction.claimed_by.is_(None)) | (Transaction.lease_until < now),
-            )
-            .order_by(Transaction.next_attempt_at, Transaction.id)
-            .limit(limit)
+        rows = claim_rows(
+            self._session,
+            Transaction,
+            [Transaction.status.in_(IN_PROGRESS), Transaction.next_attempt_at <= now],
+            [Transaction.next_attempt_at, Transaction.id],
+            now, worker_id, lease_until, limit,
         )
-        if self._postgres:
-            query = query.with_for_update(skip_locked=True)
-        rows = list(self._session.scalars(query))
-        for row in rows:
-            row.claimed_by = worker_id
-            row.lease_until = lease_until
-        self._session.flush()
         return [self._job(row) for row in rows]
 
     def _job(self, row: Transaction) -> Job:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from interfax_soap.engine.records import MailRequestRecord, UserRecord
 from interfax_soap.store.accounts import AccountRepository
+from interfax_soap.store.claims import claim_rows
 from interfax_soap.store.models import MailRequest, SenderAddress
 
 __all__ = ["MailRepository"]
@@ -30,7 +31,6 @@ def _request(row: MailRequest) -> MailRequestRecord:
 class MailRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
-        self._postgres = session.get_bind().dialect.name == "postgresql"
 
     def sender_user(self, address: str) -> UserRecord | None:
         user_id = self._session.scalar(
@@ -56,22 +56,10 @@ class MailRepository:
     def claim_requests(
         self, now: dt.datetime, worker_id: str, lease_until: dt.datetime, limit: int
     ) -> list[MailRequestRecord]:
-        query = (
-            select(MailRequest)
-            .where(
-                MailRequest.status == -1,
-                (MailRequest.claimed_by.is_(None)) | (MailRequest.lease_until < now),
-            )
-            .order_by(MailRequest.id)
-            .limit(limit)
+        rows = claim_rows(
+            self._session, MailRequest, [MailRequest.status == -1], [MailRequest.id],
+            now, worker_id, lease_until, limit,
         )
-        if self._postgres:
-            query = query.with_for_update(skip_locked=True)
-        rows = list(self._session.scalars(query))
-        for row in rows:
-            row.claimed_by = worker_id
-            row.lease_until = lease_until
-        self._session.flush()
         return [_request(row) for row in rows]
 
     def finish_request(

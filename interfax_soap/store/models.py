@@ -40,6 +40,8 @@ __all__ = [
     "SenderAddress",
     "MailRequest",
     "WebSession",
+    "PrepaidCard",
+    "CardCharge",
 ]
 
 NAMING_CONVENTION = {
@@ -68,6 +70,11 @@ class Account(Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     primary_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     created_at: Mapped[utc]
+    # Billing (issue 7): prepaid accounts pay from cards; the rest is what GetListPP reports.
+    billing: Mapped[str] = mapped_column(String(16), server_default="postpaid")
+    currency_code: Mapped[str] = mapped_column(String(8), server_default="")
+    date_format: Mapped[str] = mapped_column(String(32), server_default="")
+    account_type: Mapped[str] = mapped_column(String(32), server_default="")
 
 
 class User(Base):
@@ -151,6 +158,8 @@ class Transaction(Base):
     image_blob: Mapped[str | None] = mapped_column(String(128), nullable=True)
     claimed_by: Mapped[str | None] = mapped_column(String(128), nullable=True)
     lease_until: Mapped[utc_null]
+    # When the fax first waited for prepaid credit (status -22); 24 hours later it fails.
+    out_of_credit_since: Mapped[utc_null]
 
 
 class Document(Base):
@@ -337,3 +346,37 @@ class WebSession(Base):
     created_at: Mapped[utc]
     last_seen_at: Mapped[utc]
     expires_at: Mapped[utc] = mapped_column(UTCDateTime(), index=True)
+
+
+class PrepaidCard(Base):
+    """A prepaid card of an account (PPCardID): face value and bonus, usable from its issue
+    date until its close date."""
+
+    __tablename__ = "prepaid_cards"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    face_value: Mapped[Decimal] = mapped_column(Numeric(12, 4))
+    bonus: Mapped[Decimal] = mapped_column(Numeric(12, 4), server_default="0")
+    issue_date: Mapped[utc]
+    close_date: Mapped[utc]
+    created_at: Mapped[utc]
+
+
+class CardCharge(Base):
+    """The card that pays a transaction, chosen before its first call. While the fax is in
+    progress ``estimate`` is held; once final it costs Units x CostPerUnit."""
+
+    __tablename__ = "card_charges"
+
+    transaction_id: Mapped[int] = mapped_column(
+        ForeignKey("transactions.id", ondelete="CASCADE"), primary_key=True
+    )
+    card_id: Mapped[int] = mapped_column(
+        ForeignKey("prepaid_cards.id", ondelete="CASCADE"), index=True
+    )
+    estimate: Mapped[Decimal] = mapped_column(Numeric(12, 4))
+    charged_at: Mapped[utc]

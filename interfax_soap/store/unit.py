@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from interfax_soap.store.accounts import AccountRepository
+from interfax_soap.store.cards import CardRepository
 from interfax_soap.store.faxes import FaxRepository
 from interfax_soap.store.inbound import InboundRepository
 from interfax_soap.store.jobs import JobRepository
@@ -21,6 +22,7 @@ class UnitOfWork:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.accounts = AccountRepository(session)
+        self.cards = CardRepository(session)
         self.faxes = FaxRepository(session)
         self.jobs = JobRepository(session)
         self.uploads = UploadRepository(session)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import threading
+import time
 
 import pytest
 
@@ -116,3 +119,41 @@ def test_closed_pool_refuses_work():
 def test_fork_is_not_allowed():
     with pytest.raises(ValueError):
         RenderPool(start_method="fork")
+
+
+def test_children_die_with_the_pool_process(tmp_path):
+    # A pool in another process, busy with a long job, then that process is killed.
+    script = tmp_path / "host.py"
+    script.write_text(
+        "import threading, time\n"
+        "from interfax_soap.render import RenderOptions, RenderPool\n"
+        "if __name__ == '__main__':\n"
+        "    pool = RenderPool(workers=1, timeout_seconds=600)\n"
+        "    pool.render([(b'x', 'TXT')], RenderOptions())\n"
+        "    job = [((('x' * 80 + '\\n') * 64 * 1000).encode(), 'TXT')]  # a minute's work\n"
+        "    options = RenderOptions(max_pages=1000)\n"
+        "    threading.Thread(target=pool.render, args=(job, options)).start()\n"
+        "    time.sleep(0.5)  # the job is in the child now, for seconds\n"
+        "    print(pool._slots[0].child.process.pid, flush=True)\n"
+        "    time.sleep(600)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    host = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, env=env)
+    try:
+        child_pid = int(host.stdout.readline())
+    finally:
+        host.kill()
+        host.wait()
+
+    deadline = time.monotonic() + 5  # the job alone would keep it busy longer
+    while _alive(child_pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(child_pid)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie is dead
+    except FileNotFoundError:
+        return False

@@ -88,6 +88,7 @@ def test_wrap_tabs_words_and_double_width():
     assert _wrap("abcdefghijkl", 5, glyphs, 10) == ["abcde", "fghij", "kl"]
     # Full-width characters take two columns: five fit in ten.
     assert _wrap("日" * 12, 10, glyphs, 10) == ["日" * 5, "日" * 5, "日" * 2]
+    assert _wrap("日\u3000日", 4, glyphs, 10) == ["日\u3000", "日"]  # ideographic space: 2
 
 
 @pytest.mark.parametrize(
