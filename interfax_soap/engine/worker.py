@@ -318,7 +318,7 @@ def _finish_txn(uow: Any, transaction_id: int, worker_id: str, changes: dict[str
         return False
     uow.jobs.update(transaction_id, claimed_by=None, lease_until=None, **changes)
     if changes["status"] >= 0:
-        queue_notifications_txn(uow, transaction_id, changes.get("completion_time") or current.submit_time)
+        queue_notifications_txn(uow, transaction_id, changes["completion_time"])
     return True
 
 
