@@ -1,0 +1,1 @@
+Sendfax, SendfaxEx_2 with batches, FaxQuery, GetFaxImage and CancelFax.
