@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from pathlib import Path
 from typing import Any
 
 from interfax_soap.asmx.gateway import ReceiveGateway
 from interfax_soap.asmx.resource import AsmxSite, ProxyPolicy, RootResource, ServiceResource
 from interfax_soap.asmx.schema import ServiceSchema, build_schema
+from interfax_soap.bootstrap import open_database, security_policy
 from interfax_soap.config import Settings
-from interfax_soap.engine.accounts import Accounts, SecurityPolicy
+from interfax_soap.engine.accounts import Accounts
+from interfax_soap.engine.billing import Billing, BillingPolicy
+from interfax_soap.engine.cardreports import CardReports
 from interfax_soap.engine.documents import DocumentPolicy, DocumentSessions
 from interfax_soap.engine.forwarding import Mailer, MailPolicy
 from interfax_soap.engine.inbound import Inbound, InboundPolicy
 from interfax_soap.engine.mailgateway import GatewayPolicy, MailGateway
+from interfax_soap.engine.mailmerge import MailMerge
 from interfax_soap.engine.notifications import callback_allowed
 from interfax_soap.engine.management import FaxManagement
 from interfax_soap.engine.outbound import Outbound, SubmitPolicy
@@ -32,7 +35,6 @@ from interfax_soap.rest import RestAwareRequest, RestServices, build_rest_roots
 from interfax_soap.soap.context import CallContext
 from interfax_soap.soap.inbound import build_inbound_application
 from interfax_soap.soap.outbound import SERVICE_DOC, build_application
-from interfax_soap.store import migrate
 from interfax_soap.store.blobs import BlobStore, make_blob_store
 from interfax_soap.store.db import Database
 from interfax_soap.transports.callback import CallbackSender
@@ -60,24 +62,6 @@ def inbound_schema() -> ServiceSchema:
     return build_schema(build_inbound_application(), "Inbound", "")
 
 
-def open_database(settings: Settings, reactor: Any, upgrade: bool = True) -> Database:
-    """Opens the database (creating the data folder) and brings its schema to the newest."""
-    Path(settings.server.data_dir).mkdir(parents=True, exist_ok=True)
-    database = Database(settings.database_url, reactor, settings.database.pool_threads)
-    if upgrade:
-        migrate.upgrade(database.engine)
-    return database
-
-
-def security_policy(settings: Settings) -> SecurityPolicy:
-    return SecurityPolicy(
-        credential_cache_seconds=settings.security.credential_cache_seconds,
-        lockout_failures=settings.security.lockout_failures,
-        lockout_minutes=settings.security.lockout_minutes,
-        default_timezone=settings.server.default_timezone,
-    )
-
-
 @dataclasses.dataclass
 class Services:
     database: Database
@@ -93,6 +77,9 @@ class Services:
     mailer: Mailer | None
     mail_gateway: MailGateway
     rest: RestServices | None = None  # the REST face's engine parts (issue 12)
+    billing: Billing | None = None  # prices, prepaid cards (issue 7)
+    cards: CardReports | None = None
+    mail_merge: MailMerge | None = None
 
 
 def build_renderer(settings: Settings, reactor: Any) -> ThreadedRenderer:
@@ -149,9 +136,18 @@ def build_mailer(settings: Settings, reactor: Any, database: Database, blobs: Bl
     return mailer
 
 
+def build_billing(settings: Settings, reactor: Any, database: Database) -> Billing:
+    """Prices per Unit and prepaid cards, from ``[billing]``."""
+    billing = settings.billing
+    policy = BillingPolicy.from_texts(
+        billing.prices, billing.default_price, billing.currency, billing.date_format
+    )
+    return Billing(database, reactor, policy)
+
+
 def build_worker(
     settings: Settings, reactor: Any, database: Database, blobs: BlobStore,
-    renderer: ThreadedRenderer, inbound: Inbound,
+    renderer: ThreadedRenderer, inbound: Inbound, billing: Billing | None = None,
 ) -> Worker:
     """The fax worker and its transport: the virtual network, which hands faxes for numbers
     owned here to the inbound service."""
@@ -171,7 +167,7 @@ def build_worker(
         # SQLite serves one worker process: claims left by a dead one can be taken at once.
         release_claims_on_start=database.is_sqlite,
     )
-    worker = Worker(database, blobs, renderer, transport, reactor, policy)
+    worker = Worker(database, blobs, renderer, transport, reactor, policy, billing=billing)
     reactor.addSystemEventTrigger("before", "shutdown", worker.stop)
     return worker
 
@@ -184,7 +180,12 @@ def build_services(
     renderer = build_renderer(settings, reactor)
     mailer = build_mailer(settings, reactor, database, blobs) if with_worker else None
     inbound = build_inbound(settings, reactor, database, blobs, accounts, renderer, mailer)
-    worker = build_worker(settings, reactor, database, blobs, renderer, inbound) if with_worker else None
+    billing = build_billing(settings, reactor, database)
+    worker = (
+        build_worker(settings, reactor, database, blobs, renderer, inbound, billing)
+        if with_worker
+        else None
+    )
     wake_worker = worker.wake if worker else lambda: None
     limits = settings.limits
     uploads = Uploads(
@@ -221,7 +222,22 @@ def build_services(
         management=management, uploads=uploads, search=search, inbound=inbound, worker=worker,
         mailer=mailer, mail_gateway=mail_gateway,
         rest=rest,
+        billing=billing,
+        cards=CardReports(database, accounts, billing),
+        mail_merge=build_mail_merge(settings, reactor, accounts, outbound),
     )
+
+
+def build_mail_merge(
+    settings: Settings, reactor: Any, accounts: Accounts, outbound: Outbound
+) -> MailMerge:
+    """SendWordMailMerge; the merge itself (CSV/XLSX, DOCX) runs in the reactor's threads."""
+    from twisted.internet import threads
+
+    def run_blocking(function: Any, *args: Any) -> Any:
+        return threads.deferToThreadPool(reactor, reactor.getThreadPool(), function, *args)
+
+    return MailMerge(outbound, accounts, run_blocking, settings.numbers.default_country)
 
 
 def build_rest_services(
@@ -251,7 +267,7 @@ def build_rest_services(
         )
     return RestServices(
         accounts=accounts, outbound=outbound, queries=queries, management=management,
-        search=search, inbound=inbound, rest_queries=RestQueries(database), documents=documents,
+        search=search, inbound=inbound, rest_queries=RestQueries(database, reactor), documents=documents,
         sender=RestSender(outbound, documents, fetch),
         default_country=settings.numbers.default_country,
         max_image_chunk=int(limits.max_chunk_mb * mib),
@@ -296,6 +312,31 @@ def listen_mail_gateway(settings: Settings, reactor: Any, mail_gateway: MailGate
     return listening
 
 
+def build_web_resource(settings: Settings, services: Services, proxies: ProxyPolicy) -> Any:
+    """The account web under ``/web/``: its engine parts over the same store and rules."""
+    from twisted.internet import reactor
+
+    from interfax_soap.engine.webreceived import WebReceived
+    from interfax_soap.engine.websent import WebFaxes
+    from interfax_soap.engine.websessions import SessionPolicy, WebSessions
+    from interfax_soap.engine.websettings import WebSettings
+    from interfax_soap.render.preview import FaxPreviews
+    from interfax_soap.web import WebResource, WebServices
+
+    database, blobs, previews = services.database, services.blobs, FaxPreviews(reactor)
+    wake_worker = services.worker.wake if services.worker else lambda: None
+    return WebResource(
+        WebServices(
+            sessions=WebSessions(database, services.accounts, reactor, SessionPolicy()),
+            faxes=WebFaxes(database, blobs, previews, reactor,
+                           settings.numbers.default_country, wake_worker),
+            received=WebReceived(database, blobs, services.inbound, previews),
+            settings=WebSettings(database),
+        ),
+        proxies,
+    )
+
+
 def build_site(settings: Settings, services: Services) -> AsmxSite:
     proxies = ProxyPolicy(settings.server.trusted_proxies)
 
@@ -308,12 +349,15 @@ def build_site(settings: Settings, services: Services) -> AsmxSite:
             uploads=services.uploads,
             search=services.search,
             inbound=services.inbound,
+            cards=services.cards,
+            mail_merge=services.mail_merge,
         )
 
     http_get = settings.server.http_get_binding
     others: dict[str, Any] = {"inbound": ReceiveGateway(services.inbound, proxies)}
     if services.rest is not None:  # the REST face: /outbound, /inbound (receive kept), /accounts
         others.update(build_rest_roots(services.rest, proxies, others))
+    others["web"] = build_web_resource(settings, services, proxies)  # the account web (issue 11)
     root = RootResource(
         {
             "dfs.asmx": ServiceResource(outbound_schema(), context, proxies, http_get),

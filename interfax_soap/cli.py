@@ -38,7 +38,7 @@ def _admin(settings: Settings) -> Any:
     """Database and accounts for administration commands (no reactor running)."""
     from twisted.internet import reactor
 
-    from interfax_soap.app import open_database, security_policy
+    from interfax_soap.bootstrap import open_database, security_policy
     from interfax_soap.engine.accounts import Accounts
 
     database = open_database(settings, reactor)
@@ -207,6 +207,8 @@ def _cmd_account(settings: Settings, args: argparse.Namespace) -> int:
     from interfax_soap.engine.accounts import AdminError
     from interfax_soap.store.accounts import DuplicateName
 
+    if args.action == "set":
+        return _set_account_billing(settings, args)
     database, accounts = _admin(settings)
     try:
         if args.action == "add":
@@ -222,8 +224,116 @@ def _cmd_account(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _billing_admin(settings: Settings) -> Any:
+    from twisted.internet import reactor
+
+    from interfax_soap.app import build_billing, open_database
+
+    database = open_database(settings, reactor)
+    return database, build_billing(settings, reactor, database)
+
+
+def _set_account_billing(settings: Settings, args: argparse.Namespace) -> int:
+    """``account set NAME [--prepaid | --postpaid] [--currency C] [--date-format F]
+    [--account-type T]``: the account's billing settings (empty text = the server default)."""
+    from interfax_soap.engine.accounts import AdminError
+
+    changes = {
+        key: value
+        for key, value in (
+            ("billing", args.billing),
+            ("currency_code", args.currency),
+            ("date_format", args.date_format),
+            ("account_type", args.account_type),
+        )
+        if value is not None
+    }
+    if not changes:
+        raise CommandError("nothing to set")
+    if len(changes.get("currency_code", "")) > 8 or len(changes.get("date_format", "")) > 32:
+        raise CommandError("--currency takes up to 8 characters, --date-format up to 32")
+    if len(changes.get("account_type", "")) > 32:
+        raise CommandError("--account-type takes up to 32 characters")
+    database, billing = _billing_admin(settings)
+    try:
+        account = billing.set_account_sync(args.name, **changes)
+    except AdminError as exc:
+        raise CommandError(str(exc)) from exc
+    finally:
+        database.stop()
+    print(f"account {account.name} updated: {', '.join(sorted(changes))} ({account.billing})")
+    return 0
+
+
+def _admin_date(text: str | None, settings: Settings, option: str) -> Any:
+    """A date or date and time for ``card add``; without an offset in the server's default
+    time zone."""
+    import datetime as dt
+
+    from interfax_soap.engine.clock import zone
+
+    if text is None:
+        return None
+    try:
+        value = dt.datetime.fromisoformat(text.strip().replace(" ", "T", 1))
+    except ValueError as exc:
+        raise CommandError(f"{option}: {text!r} is not a date (e.g. 2025-04-01)") from exc
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=zone(settings.server.default_timezone))
+    return value.astimezone(dt.UTC)
+
+
+def _admin_amount(text: str, option: str) -> Any:
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation as exc:
+        raise CommandError(f"{option}: {text!r} is not an amount") from exc
+    if not value.is_finite() or value < 0 or value >= 10**8:
+        raise CommandError(f"{option}: {text!r} must be 0 or more (and under 100000000)")
+    return value
+
+
+def _cmd_card(settings: Settings, args: argparse.Namespace) -> int:
+    """``card add ACCOUNT --face-value V [--bonus B] [--issue-date D] [--close-date D]`` and
+    ``card list ACCOUNT``: prepaid cards."""
+    from interfax_soap.engine.accounts import AdminError
+
+    if args.action == "add":
+        face_value = _admin_amount(args.face_value, "--face-value")
+        bonus = _admin_amount(args.bonus, "--bonus")
+        issue = _admin_date(args.issue_date, settings, "--issue-date")
+        close = _admin_date(args.close_date, settings, "--close-date")
+    database, billing = _billing_admin(settings)
+    try:
+        if args.action == "add":
+            card, released = billing.add_card_sync(args.account, face_value, bonus, issue, close)
+            print(
+                f"card {card.card.card_id} added to account {args.account}: balance "
+                f"{card.balance}, usable {card.card.issue_date:%Y-%m-%d %H:%M} to "
+                f"{card.card.close_date:%Y-%m-%d %H:%M} UTC"
+                + (f"; {released} faxes waiting for credit released" if released else "")
+            )
+        else:
+            account, cards = billing.list_cards_sync(args.account)
+            currency = account.currency_code or settings.billing.currency
+            print(f"account {account.name}: {account.billing}, {currency}")
+            for card in cards:
+                print(
+                    f"{card.card.card_id}\tface={card.card.face_value}\tbonus={card.card.bonus}\t"
+                    f"used={card.usage}\tbalance={card.balance}\t"
+                    f"{card.card.issue_date:%Y-%m-%d}..{card.card.close_date:%Y-%m-%d}"
+                )
+    except AdminError as exc:
+        raise CommandError(str(exc)) from exc
+    finally:
+        database.stop()
+    return 0
+
+
 def _cmd_db(settings: Settings, args: argparse.Namespace) -> int:
-    from interfax_soap.app import open_database
+    from interfax_soap.bootstrap import open_database
     from interfax_soap.store import migrate
 
     database = open_database(settings, None, upgrade=False)
@@ -319,7 +429,29 @@ def _parser() -> argparse.ArgumentParser:
     account_user = account_actions.add_parser("add-user", parents=[common])
     account_user.add_argument("name")
     account_user.add_argument("username")
+    account_set = account_actions.add_parser("set", parents=[common],
+                                             help="billing settings (GetListPP)")
+    account_set.add_argument("name")
+    account_set.add_argument("--prepaid", dest="billing", action="store_const", const="prepaid",
+                             help="faxes are paid from the account's prepaid cards")
+    account_set.add_argument("--postpaid", dest="billing", action="store_const",
+                             const="postpaid", help="faxes are never blocked (the default)")
+    account_set.add_argument("--currency", help="CurrencyCode; empty = [billing] currency")
+    account_set.add_argument("--date-format", help="DateFormat; empty = [billing] date_format")
+    account_set.add_argument("--account-type", help="AccountType; empty = Prepaid/Postpaid")
     account.set_defaults(func=_cmd_account)
+
+    card = commands.add_parser("card", parents=[common], help="prepaid cards of an account")
+    card_actions = card.add_subparsers(dest="action", required=True)
+    card_add = card_actions.add_parser("add", parents=[common])
+    card_add.add_argument("account")
+    card_add.add_argument("--face-value", required=True, help="amount, e.g. 50.00")
+    card_add.add_argument("--bonus", default="0", help="extra credit (default 0)")
+    card_add.add_argument("--issue-date", help="usable from (default now)")
+    card_add.add_argument("--close-date", help="usable until (default a year after issue)")
+    card_list = card_actions.add_parser("list", parents=[common])
+    card_list.add_argument("account")
+    card.set_defaults(func=_cmd_card)
 
     database = commands.add_parser("db", parents=[common], help="database")
     database_actions = database.add_subparsers(dest="action", required=True)

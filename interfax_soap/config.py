@@ -364,9 +364,8 @@ def _validate(settings: Settings, sources: Mapping[str, str]) -> None:
     if settings.worker.concurrency < 1:
         raise fail("worker.concurrency", "must be 1 or more")
     if settings.smtp_relay.security not in ("none", "starttls", "tls"):
-        raise ConfigError(
-            f"smtp_relay.security: {settings.smtp_relay.security!r} is not none, starttls or tls"
-        )
+        security = settings.smtp_relay.security
+        raise fail("smtp_relay.security", f"{security!r} is not none, starttls or tls")
     gateway = settings.mail_gateway
     if (gateway.tls_port >= 0 or gateway.certificate) and not (
         gateway.certificate and gateway.private_key

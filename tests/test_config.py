@@ -161,9 +161,10 @@ def test_the_short_environment_forms(tmp_path: Path) -> None:
     assert settings.server.data_dir == str(tmp_path / "data")
     assert settings.database.url == "postgresql://fax@db.example/fax"
     assert settings.database_url == "postgresql://fax@db.example/fax"
-    assert load_settings(
-        environ={"INTERFAX_SOAP_DATA_DIR": str(tmp_path / "data")}
-    ).database_url == f"sqlite:///{tmp_path / 'data' / 'interfax.db'}"
+    assert (
+        load_settings(environ={"INTERFAX_SOAP_DATA_DIR": str(tmp_path / "data")}).database_url
+        == f"sqlite:///{tmp_path / 'data' / 'interfax.db'}"
+    )
 
 
 def test_the_short_form_overrides_the_file(tmp_path: Path) -> None:
@@ -313,8 +314,11 @@ def test_config_is_read_before_or_after_the_subcommand(
 
 @pytest.mark.parametrize(
     "argv",
-    [["--config", "{file}", "user", "list"], ["user", "list", "--config", "{file}"],
-     ["serve", "--port", "0", "--config", "{file}"]],
+    [
+        ["--config", "{file}", "user", "list"],
+        ["user", "list", "--config", "{file}"],
+        ["serve", "--port", "0", "--config", "{file}"],
+    ],
 )
 def test_the_parser_takes_config_anywhere(tmp_path: Path, argv: list[str]) -> None:
     args = cli._parser().parse_args([part.format(file="x.toml") for part in argv])

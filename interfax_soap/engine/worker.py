@@ -16,18 +16,21 @@ import secrets
 import socket
 from typing import Any, Protocol
 
-from twisted.internet import defer, task
+from twisted.internet import task
 
-from interfax_soap.engine.clock import Clock, utcnow
+from interfax_soap.engine.clock import Clock, utcnow, zone
 from interfax_soap.engine.codes import FaxStatus
 from interfax_soap.engine.loop import ClaimLoop
 from interfax_soap.engine.notifications import queue_notifications_txn
 from interfax_soap.engine.ports import Blobs, Store
 from interfax_soap.engine.records import (
     DocumentRejected,
+    FaxRecord,
     Job,
+    PageHeader,
     RenderedFax,
     RenderRequest,
+    UserRecord,
 )
 from interfax_soap.engine.scheduler import (
     INTERRUPTED_CALL_STATUS,
@@ -38,7 +41,7 @@ from interfax_soap.engine.scheduler import (
 )
 from interfax_soap.transports.base import CallRequest, CallResult, Transport
 
-__all__ = ["Worker", "WorkerPolicy", "Renderer", "new_worker_id"]
+__all__ = ["Worker", "WorkerPolicy", "Renderer", "new_worker_id", "page_header_for"]
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +59,7 @@ class WorkerPolicy:
     max_pages: int = 100
     outbound_retention_days: int = 14
     release_claims_on_start: bool = False  # only for a database with one worker (SQLite)
+    default_timezone: str = "UTC"  # page header dates of users without a time zone
 
 
 def new_worker_id() -> str:
@@ -168,6 +172,9 @@ class Worker:
             if content is None:
                 raise RuntimeError(f"document blob {document.blob_key} is missing")
             documents.append((content, document.file_type))
+        fax, user = await self._store.transaction(
+            "render_facts", lambda uow: _render_facts_txn(uow, job.transaction_id)
+        )
         request = RenderRequest(
             documents=tuple(documents),
             fine=job.fine,
@@ -175,18 +182,25 @@ class Worker:
             page_size=job.page_size,
             page_orientation=job.page_orientation,
             max_pages=self._policy.max_pages,
+            header=page_header_for(
+                fax, user, utcnow(self._clock), self._policy.default_timezone
+            ),
+            # A broadcast's transactions share their document blobs: the renderer renders
+            # them once and stamps each transaction's header.
+            body_key=";".join(document.blob_key for document in job.documents),
         )
         try:
             rendered = await self._renderer.render(request)
         except DocumentRejected as rejected:
             logger.info("transaction %s: document rejected: %s", job.transaction_id, rejected.reason)
-            now = utcnow(self._clock)
+            failed = {
+                "status": rejected.status,
+                "completion_time": utcnow(self._clock),
+                "next_attempt_at": None,
+            }
             await self._store.transaction(
                 "render_failed",
-                lambda uow: _finish_txn(
-                    uow, job.transaction_id, self.worker_id,
-                    {"status": rejected.status, "completion_time": now, "next_attempt_at": None},
-                ),
+                lambda uow: _finish_txn(uow, job.transaction_id, self.worker_id, failed),
             )
             return
         key = self._blobs.new_key("tif")
@@ -272,7 +286,60 @@ class Worker:
             logger.info("retention: deleted %d outbound blobs", len(expired))
 
 
+# Page headers
+
+_NO_HEADER = "N"
+_DEFAULT_HEADER = "Y"
+
+
+def page_header_for(
+    fax: FaxRecord | None, user: UserRecord | None, now: dt.datetime, default_timezone: str
+) -> PageHeader | None:
+    """The header to print on a transaction's pages, or None.
+
+    PageHeader ``N`` prints none; ``Y`` or empty prints the user's default header (none
+    until the user sets one); anything else is the template itself. {Date} and {Time} are
+    ``now`` in the user's time zone (the server default when the user has none).
+
+    Args:
+        fax: The transaction (None: no header).
+        user: Its user, for the default header, {From} and the time zone.
+        now: The time to print (rendering happens just before transmission).
+        default_timezone: The server's default time zone.
+
+    Returns:
+        The template and every placeholder's value but {Page} and {TotalPages}.
+    """
+    if fax is None:
+        return None
+    template = (fax.page_header or "").strip()
+    if template.upper() == _NO_HEADER:
+        return None
+    if template.upper() in ("", _DEFAULT_HEADER):
+        template = (user.page_header if user else "").strip()
+        if template.upper() in ("", _NO_HEADER, _DEFAULT_HEADER):
+            return None
+    local = now.astimezone(zone(user.timezone if user else None, default_timezone))
+    fields = (
+        ("To", fax.destination_fax),
+        ("From", user.username if user else fax.username),
+        ("Contact", fax.contact),
+        ("CSID", fax.sender_csid),
+        ("Subject", fax.subject),
+        ("Date", local.strftime("%Y-%m-%d")),
+        ("Time", local.strftime("%H:%M")),
+    )
+    return PageHeader(template=template, fields=fields)
+
+
 # Transactions (each runs whole in one database transaction; safe to run again)
+
+
+def _render_facts_txn(uow: Any, transaction_id: int) -> tuple[FaxRecord | None, UserRecord | None]:
+    """Reads what the page header needs: the transaction and its user."""
+    fax = uow.faxes.get(transaction_id)
+    user = uow.accounts.user_by_id(fax.user_id) if fax is not None else None
+    return fax, user
 
 
 def _claim_txn(

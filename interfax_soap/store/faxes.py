@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import case, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from interfax_soap.engine.records import (
     Condition,
@@ -17,7 +17,6 @@ from interfax_soap.engine.records import (
     NewFax,
     SearchResult,
 )
-from interfax_soap.engine.rest_records import BatchSummary
 from interfax_soap.store.models import Document, Transaction, User
 
 __all__ = ["FaxRepository"]
@@ -255,83 +254,6 @@ def _search_where(search: FaxSearch) -> list[Any]:
     if search.only_parents:
         where.append(Transaction.parent_transaction_id == Transaction.id)
     return where
-
-    # The REST face's lists (additive: the SOAP queries above are unchanged)
-
-    def singles(
-        self, user_ids: tuple[int, ...], last_id: int | None, limit: int, ascending: bool
-    ) -> list[FaxRecord]:
-        """Transactions that are not members of a batch of two or more, not hidden, by ID
-        from the exclusive cursor ``last_id`` (REST ``GET /outbound/faxes``)."""
-        member = aliased(Transaction)
-        batched = select(member.parent_transaction_id).where(
-            member.parent_transaction_id != member.id
-        )
-        query = (
-            select(Transaction, User.username)
-            .join(User, User.id == Transaction.user_id)
-            .where(
-                Transaction.user_id.in_(user_ids),
-                Transaction.hidden.is_(False),
-                or_(
-                    Transaction.parent_transaction_id.is_(None),
-                    Transaction.parent_transaction_id.not_in(batched),
-                ),
-            )
-        )
-        if last_id is not None:
-            query = query.where(
-                Transaction.id > last_id if ascending else Transaction.id < last_id
-            )
-        order = Transaction.id.asc() if ascending else Transaction.id.desc()
-        return [_record(*row) for row in self._session.execute(query.order_by(order).limit(limit))]
-
-    def batch_summaries(
-        self,
-        user_ids: tuple[int, ...],
-        last_id: int | None = None,
-        limit: int = 25,
-        ascending: bool = False,
-        batch_id: int | None = None,
-        min_members: int = 2,
-    ) -> list[BatchSummary]:
-        """Batches (by parent transaction) with at least ``min_members`` members, their
-        counts by outcome; the parent must not be hidden unless one batch is asked for."""
-        member = aliased(Transaction)
-        stats = select(
-            member.parent_transaction_id.label("parent_id"),
-            func.count().label("members"),
-            func.sum(case((member.status == 0, 1), else_=0)).label("ok"),
-            func.sum(case((member.status > 0, 1), else_=0)).label("failed"),
-            func.sum(case((member.status < 0, 1), else_=0)).label("in_process"),
-            func.sum(member.pages_submitted).label("pages"),
-        ).where(member.user_id.in_(user_ids))
-        if batch_id is not None:
-            stats = stats.where(member.parent_transaction_id == batch_id)
-        counts = (
-            stats.group_by(member.parent_transaction_id)
-            .having(func.count() >= min_members)
-            .subquery()
-        )
-        query = (
-            select(Transaction, User.username, counts.c.members, counts.c.ok, counts.c.failed,
-                   counts.c.in_process, counts.c.pages)
-            .join(User, User.id == Transaction.user_id)
-            .join(counts, counts.c.parent_id == Transaction.id)
-        )
-        if batch_id is None:
-            query = query.where(Transaction.hidden.is_(False))
-        if last_id is not None:
-            query = query.where(
-                Transaction.id > last_id if ascending else Transaction.id < last_id
-            )
-        order = Transaction.id.asc() if ascending else Transaction.id.desc()
-        rows = self._session.execute(query.order_by(order).limit(limit))
-        return [
-            BatchSummary(_record(row, username), int(members), int(ok or 0), int(failed or 0),
-                         int(in_process or 0), int(pages or 0))
-            for row, username, members, ok, failed, in_process, pages in rows
-        ]
 
 
 _FIELDS: dict[str, Any] = {

@@ -211,21 +211,6 @@ class InboundRepository:
         )
         return [self._message(*row) for row in rows], int(total)
 
-    def page(
-        self, user_ids: tuple[int, ...], before_id: int | None, only_unread: bool, limit: int
-    ) -> list[MessageRecord]:
-        """Messages whose image is still stored, newest first, with an ID below the
-        exclusive cursor ``before_id`` (REST ``GET /inbound/faxes``)."""
-        where = [InboundMessage.user_id.in_(user_ids), InboundMessage.image_blob.is_not(None)]
-        if before_id is not None:
-            where.append(InboundMessage.id < before_id)
-        if only_unread:
-            where.append(InboundMessage.read.is_(False))
-        rows = self._session.execute(
-            self._message_query().where(*where).order_by(InboundMessage.id.desc()).limit(limit)
-        )
-        return [self._message(*row) for row in rows]
-
     def set_read(self, message_id: int, read: bool) -> None:
         self._session.execute(
             update(InboundMessage).where(InboundMessage.id == message_id).values(read=read)

@@ -10,6 +10,7 @@ from interfax_soap.store.faxes import FaxRepository
 from interfax_soap.store.inbound import InboundRepository
 from interfax_soap.store.jobs import JobRepository
 from interfax_soap.store.mail import MailRepository
+from interfax_soap.store.rest import RestRepository
 from interfax_soap.store.uploads import UploadRepository
 from interfax_soap.store.websessions import WebSessionRepository
 
@@ -28,4 +29,5 @@ class UnitOfWork:
         self.uploads = UploadRepository(session)
         self.inbound = InboundRepository(session)
         self.mail = MailRepository(session)
+        self.rest = RestRepository(session)  # the REST face's reads
         self.web_sessions = WebSessionRepository(session)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from interfax_soap.engine.records import UploadRecord
@@ -65,14 +65,3 @@ class UploadRepository:
             select(UploadSession).where(UploadSession.updated_at < before).limit(limit)
         )
         return [_record(row) for row in rows]
-
-    def for_user(
-        self, user_id: int, offset: int, limit: int, id_length: int | None = None
-    ) -> list[UploadRecord]:
-        """A user's sessions, oldest first; ``id_length`` keeps only IDs of that length (the
-        REST face's documents have 32-character IDs, SOAP's sessions 64)."""
-        query = select(UploadSession).where(UploadSession.user_id == user_id)
-        if id_length is not None:
-            query = query.where(func.length(UploadSession.id) == id_length)
-        query = query.order_by(UploadSession.created_at, UploadSession.id)
-        return [_record(row) for row in self._session.scalars(query.offset(offset).limit(limit))]

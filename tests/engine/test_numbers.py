@@ -33,9 +33,20 @@ def test_international_numbers_with_separators(raw: str, canonical: str) -> None
 
 @pytest.mark.parametrize(
     "raw",
-    ["+1 212 555 0100", "+1 212 555 0101", "+1 212 555 0117", "+1 212 555 0118",
-     "+1 212 555 0136", "+1 212 555 0168", "+1 212 555 0188", "+1 212 555 0199",
-     "+81 3 5550 0100", "+81 3 555 0117", "+44 20 5550 0100", "+44 20 555 0168"],
+    [
+        "+1 212 555 0100",
+        "+1 212 555 0101",
+        "+1 212 555 0117",
+        "+1 212 555 0118",
+        "+1 212 555 0136",
+        "+1 212 555 0168",
+        "+1 212 555 0188",
+        "+1 212 555 0199",
+        "+81 3 5550 0100",
+        "+81 3 555 0117",
+        "+44 20 5550 0100",
+        "+44 20 555 0168",
+    ],
 )
 def test_fictional_555_01xx_test_numbers_are_accepted(raw: str) -> None:
     # Shape only: these are not "valid" numbers for phonenumbers, but they are possible ones.
@@ -69,9 +80,22 @@ def test_an_international_number_ignores_the_default_country() -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    [None, "", "   ", "abc", "fax me", "+", "++1 212 555 0100", "+1 212 555 01AB",
-     "+1 212 555 0100 ext 5", "+1 212 555 0100#", "00", "+999 1234567", "1-800-FAX-NOW",
-     "+1 212 555 0100, +1 212 555 0101"],
+    [
+        None,
+        "",
+        "   ",
+        "abc",
+        "fax me",
+        "+",
+        "++1 212 555 0100",
+        "+1 212 555 01AB",
+        "+1 212 555 0100 ext 5",
+        "+1 212 555 0100#",
+        "00",
+        "+999 1234567",
+        "1-800-FAX-NOW",
+        "+1 212 555 0100, +1 212 555 0101",
+    ],
 )
 def test_garbage_is_refused(raw: str | None) -> None:
     assert canonical_fax_number(raw) is None
@@ -80,8 +104,15 @@ def test_garbage_is_refused(raw: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "country"),
-    [("+1", ""), ("+1 212", ""), ("+81 3 555 01", ""), ("0044 20", ""), ("12", "US"),
-     ("555 01", "JP"), ("+1 212 555 0100 0000 0000", "")],
+    [
+        ("+1", ""),
+        ("+1 212", ""),
+        ("+81 3 555 01", ""),
+        ("0044 20", ""),
+        ("12", "US"),
+        ("555 01", "JP"),
+        ("+1 212 555 0100 0000 0000", ""),
+    ],
 )
 def test_numbers_too_short_or_too_long_are_refused(raw: str, country: str) -> None:
     assert canonical_fax_number(raw, country) is None

@@ -45,7 +45,12 @@ def test_added_users_are_found_by_name_and_by_id(db: Database) -> None:
     assert by_name == alice
     assert (alice.username, alice.password_hash) == ("alice", "h1")
     assert alice.account_id is None and alice.account_name is None and not alice.is_primary
-    assert (alice.timezone, alice.default_retries, alice.csid, alice.disabled) == (None, 3, "", False)
+    assert (alice.timezone, alice.default_retries, alice.csid, alice.disabled) == (
+        None,
+        3,
+        "",
+        False,
+    )
     assert by_id == bob
     assert [u.username for u in listed] == ["alice", "bob"]
     assert db.transaction_sync("t", lambda uow: uow.accounts.user_by_name("carol")) is None
@@ -82,9 +87,7 @@ def test_an_account_has_its_primary_user_and_lists_every_member(db: Database) ->
     db.transaction_sync("t", lambda uow: uow.accounts.add_account("acme", alice, NOW))
     account_id = db.transaction_sync("t", lambda uow: uow.accounts.account_id_by_name("acme"))
     assert account_id is not None
-    db.transaction_sync(
-        "t", lambda uow: uow.accounts.update_user(bob, account_id=account_id)
-    )
+    db.transaction_sync("t", lambda uow: uow.accounts.update_user(bob, account_id=account_id))
 
     records = {
         u.username: u for u in db.transaction_sync("t", lambda uow: uow.accounts.list_users())

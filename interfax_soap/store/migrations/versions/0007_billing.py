@@ -14,9 +14,10 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("billing", sa.String(16), nullable=False, server_default="postpaid")
         )
-        batch.add_column(sa.Column("currency_code", sa.String(8), nullable=False, server_default=""))
-        batch.add_column(sa.Column("date_format", sa.String(32), nullable=False, server_default=""))
-        batch.add_column(sa.Column("account_type", sa.String(32), nullable=False, server_default=""))
+        for name, length in (("currency_code", 8), ("date_format", 32), ("account_type", 32)):
+            batch.add_column(
+                sa.Column(name, sa.String(length), nullable=False, server_default="")
+            )
     with op.batch_alter_table("transactions") as batch:
         batch.add_column(sa.Column("out_of_credit_since", sa.DateTime(), nullable=True))
     op.create_table(
