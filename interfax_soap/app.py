@@ -166,6 +166,7 @@ def build_worker(
         outbound_retention_days=limits.outbound_retention_days,
         # SQLite serves one worker process: claims left by a dead one can be taken at once.
         release_claims_on_start=database.is_sqlite,
+        default_timezone=settings.server.default_timezone,  # page header dates
     )
     worker = Worker(database, blobs, renderer, transport, reactor, policy, billing=billing)
     reactor.addSystemEventTrigger("before", "shutdown", worker.stop)
@@ -267,7 +268,8 @@ def build_rest_services(
         )
     return RestServices(
         accounts=accounts, outbound=outbound, queries=queries, management=management,
-        search=search, inbound=inbound, rest_queries=RestQueries(database, reactor), documents=documents,
+        search=search, inbound=inbound, rest_queries=RestQueries(database, reactor),
+        documents=documents,
         sender=RestSender(outbound, documents, fetch),
         default_country=settings.numbers.default_country,
         max_image_chunk=int(limits.max_chunk_mb * mib),

@@ -249,12 +249,13 @@ class Billing:
 
         def txn(uow: Any) -> BillingAccount:
             account = _require_account(uow, name)
-            updated = uow.cards.update_account(account.account_id, **changes)
-            if not updated.prepaid:
+            changed: BillingAccount = uow.cards.update_account(account.account_id, **changes)
+            if not changed.prepaid:
                 uow.cards.release_waiting(uow.cards.user_ids(account.account_id), now)
-            return updated
+            return changed
 
-        return self._store.transaction_sync("set_billing", txn)
+        updated: BillingAccount = self._store.transaction_sync("set_billing", txn)
+        return updated
 
     def add_card_sync(
         self, name: str, face_value: Decimal, bonus: Decimal = Decimal(0),
@@ -282,14 +283,18 @@ class Billing:
             )
             return summary, released
 
-        return self._store.transaction_sync("add_card", txn)
+        added: tuple[CardSummary, int] = self._store.transaction_sync("add_card", txn)
+        return added
 
     def list_cards_sync(self, name: str) -> tuple[BillingAccount, list[CardSummary]]:
         def txn(uow: Any) -> tuple[BillingAccount, list[CardSummary]]:
             account = _require_account(uow, name)
             return account, self._account_summaries(uow, account)
 
-        return self._store.transaction_sync("list_cards", txn)
+        listed: tuple[BillingAccount, list[CardSummary]] = self._store.transaction_sync(
+            "list_cards", txn
+        )
+        return listed
 
     def summaries_txn(self, uow: Any, account: BillingAccount) -> list[CardSummary]:
         """The account's cards with their figures (for the reports)."""
@@ -297,7 +302,7 @@ class Billing:
 
 
 def _require_account(uow: Any, name: str) -> BillingAccount:
-    account = uow.cards.account_by_name(name)
+    account: BillingAccount | None = uow.cards.account_by_name(name)
     if account is None:
         raise AdminError(f"no account {name!r}")
     return account

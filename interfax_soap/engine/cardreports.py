@@ -186,7 +186,8 @@ class CardReports:
             account = uow.cards.account_of_user(caller.user_id)
             if account is None:
                 return None
-            found = [s for s in self._billing.summaries_txn(uow, account) if s.card.card_id == card_id]
+            summaries = self._billing.summaries_txn(uow, account)
+            found = [s for s in summaries if s.card.card_id == card_id]
             if not found:
                 return None
             charges: list[ChargeRecord] = []

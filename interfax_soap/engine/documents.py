@@ -136,7 +136,11 @@ class DocumentSessions:
         self._policy = policy
 
     async def create(
-        self, caller: Caller, name: str | None, size: int | None, disposition: str | None,
+        self,
+        caller: Caller,
+        name: str | None,
+        size: int | None,
+        disposition: str | None,
         sharing: str | None,
     ) -> DocumentAnswer:
         """A new, empty session for ``size`` bytes of the document ``name``.
@@ -152,8 +156,13 @@ class DocumentSessions:
                 ResultCode.UPLOAD_TOO_BIG, reason=f"at most {self._policy.total_bytes} bytes"
             )
         extension = extension_of(name)
-        if not extension or normalise_file_type(extension, self._policy.supported_file_types) is None:
-            return DocumentAnswer(ResultCode.BAD_FILE_TYPE, reason=f"unsupported file type {name!r}")
+        if (
+            not extension
+            or normalise_file_type(extension, self._policy.supported_file_types) is None
+        ):
+            return DocumentAnswer(
+                ResultCode.BAD_FILE_TYPE, reason=f"unsupported file type {name!r}"
+            )
         chosen_disposition = DISPOSITIONS.get((disposition or "singleUse").strip().lower())
         chosen_sharing = SHARINGS.get((sharing or "private").strip().lower())
         if chosen_disposition is None or chosen_sharing is None:
@@ -167,8 +176,12 @@ class DocumentSessions:
         await self._store.transaction(
             "create_document", lambda uow: uow.uploads.create(document_id, user_id, key, now)
         )
-        logger.info("document %s created by %s (%d bytes announced)", document_id,
-                    caller.user.username, size)
+        logger.info(
+            "document %s created by %s (%d bytes announced)",
+            document_id,
+            caller.user.username,
+            size,
+        )
         return await self.status(caller, document_id)
 
     async def _meta(self, document_id: str) -> _Meta | None:
@@ -202,12 +215,21 @@ class DocumentSessions:
             status = "PartiallyUploaded"
         else:
             status = "Created"
-        last_used = dt.datetime.fromisoformat(meta.last_used) if meta.last_used else record.updated_at
+        last_used = (
+            dt.datetime.fromisoformat(meta.last_used) if meta.last_used else record.updated_at
+        )
         return DocumentInfo(
-            document_id=record.session_id, user_id=record.user_id, username=username,
-            file_name=meta.name, file_size=meta.size, uploaded=record.size,
-            created_at=record.created_at, last_used_at=last_used, status=status,
-            disposition=meta.disposition, sharing=meta.sharing,
+            document_id=record.session_id,
+            user_id=record.user_id,
+            username=username,
+            file_name=meta.name,
+            file_size=meta.size,
+            uploaded=record.size,
+            created_at=record.created_at,
+            last_used_at=last_used,
+            status=status,
+            disposition=meta.disposition,
+            sharing=meta.sharing,
         )
 
     async def _username(self, caller: Caller, user_id: int) -> str:
@@ -226,12 +248,16 @@ class DocumentSessions:
             ResultCode.OK, self._info(record, meta, await self._username(caller, record.user_id))
         )
 
-    async def list(self, caller: Caller, limit: int, offset: int) -> list[DocumentInfo]:
+    async def list_documents(
+        self, caller: Caller, limit: int, offset: int
+    ) -> list[DocumentInfo]:
         """The caller's documents, oldest first, paged."""
         user_id = caller.user_id
         records = await self._store.read(
             "list_documents",
-            lambda uow: uow.uploads.for_user(user_id, max(0, offset), max(0, limit), ID_LENGTH),
+            lambda uow: uow.rest.uploads_for_user(
+                user_id, max(0, offset), max(0, limit), ID_LENGTH
+            ),
         )
         found = []
         for record in records:
@@ -254,17 +280,29 @@ class DocumentSessions:
             return ChunkAnswer(ResultCode.WRONG_SESSION)
         record, meta = found
         if record.size >= meta.size:
-            return ChunkAnswer(ResultCode.UPLOAD_TOO_BIG, record.size, meta.size,
-                               "the announced size has already been received")
+            return ChunkAnswer(
+                ResultCode.UPLOAD_TOO_BIG,
+                record.size,
+                meta.size,
+                "the announced size has already been received",
+            )
         if not chunk:
             return ChunkAnswer(ResultCode.MISSING_CHUNK, record.size, meta.size, "empty chunk")
         start = record.size if first is None else first
         if last is not None and last - start + 1 != len(chunk):
-            return ChunkAnswer(ResultCode.BAD_FILE_SIZE, record.size, meta.size,
-                               f"Range {start}-{last} does not match the {len(chunk)} bytes sent")
+            return ChunkAnswer(
+                ResultCode.BAD_FILE_SIZE,
+                record.size,
+                meta.size,
+                f"Range {start}-{last} does not match the {len(chunk)} bytes sent",
+            )
         if len(chunk) > self._policy.chunk_bytes or start + len(chunk) > meta.size:
-            return ChunkAnswer(ResultCode.UPLOAD_TOO_BIG, record.size, meta.size,
-                               "the chunk goes past the announced size or the chunk limit")
+            return ChunkAnswer(
+                ResultCode.UPLOAD_TOO_BIG,
+                record.size,
+                meta.size,
+                "the chunk goes past the announced size or the chunk limit",
+            )
         now = utcnow(self._clock)
         blobs = self._blobs
 
@@ -273,15 +311,20 @@ class DocumentSessions:
             if current is None:
                 return ChunkAnswer(ResultCode.WRONG_SESSION)
             if start != current.size:
-                return ChunkAnswer(ResultCode.MISSING_CHUNK, current.size, meta.size,
-                                   f"the next chunk starts at byte {current.size}")
+                return ChunkAnswer(
+                    ResultCode.MISSING_CHUNK,
+                    current.size,
+                    meta.size,
+                    f"the next chunk starts at byte {current.size}",
+                )
             size = current.size + len(chunk)
             # Written at the recorded size: a retried transaction overwrites, never duplicates.
             blobs.write_at(current.blob_key, current.size, chunk)
             uow.uploads.grown(document_id, size, size >= meta.size, now)
             return ChunkAnswer(ResultCode.OK, size, meta.size)
 
-        return await self._store.transaction("upload_document_chunk", txn)
+        answer: ChunkAnswer = await self._store.transaction("upload_document_chunk", txn)
+        return answer
 
     async def delete(self, caller: Caller, document_id: str) -> ResultCode:
         """Tears down a session or deletes a finished upload (the owner's only)."""
@@ -293,12 +336,12 @@ class DocumentSessions:
 
     async def _forget(self, document_id: str) -> None:
         def txn(uow: Any) -> UploadRecord | None:
-            record = uow.uploads.get(document_id, for_update=True)
-            if record is not None:
+            found: UploadRecord | None = uow.uploads.get(document_id, for_update=True)
+            if found is not None:
                 uow.uploads.delete(document_id)
-            return record
+            return found
 
-        record = await self._store.transaction("delete_document", txn)
+        record: UploadRecord | None = await self._store.transaction("delete_document", txn)
         if record is not None:
             await self._store.run(self._blobs.delete, record.blob_key)
         await self._store.run(self._blobs.delete, _meta_key(document_id))

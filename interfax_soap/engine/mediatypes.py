@@ -34,8 +34,14 @@ MEDIA_TYPES: dict[str, str] = {
     "application/postscript": "PS",
 }
 # Types that say nothing about the document: decide by name or content instead.
-_GENERIC = ("", "application/octet-stream", "application/x-www-form-urlencoded",
-            "binary/octet-stream", "application/binary", "application/unknown")
+_GENERIC = (
+    "",
+    "application/octet-stream",
+    "application/x-www-form-urlencoded",
+    "binary/octet-stream",
+    "application/binary",
+    "application/unknown",
+)
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"%PDF", "PDF"),
     (b"II*\x00", "TIF"),

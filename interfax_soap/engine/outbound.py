@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from interfax_soap.engine.accounts import Accounts, Caller, Credentials
@@ -17,7 +17,7 @@ from interfax_soap.engine.ports import Blobs, Store
 from interfax_soap.engine.records import NewDocument, NewFax, UploadRecord
 from interfax_soap.engine.uploads import Uploads, split_session
 
-__all__ = ["Outbound", "Submission", "SubmitPolicy", "SendRequest"]
+__all__ = ["Outbound", "Submission", "SubmitPolicy", "SendRequest", "Letter"]
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +65,16 @@ class SendRequest:
     page_orientation: str | None = None
     fine: bool = False
     fine_rendering: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class Letter:
+    """One recipient's own document (a mail merge row)."""
+
+    fax_number: str
+    contact: str
+    document: bytes
+    file_type: str
 
 
 @dataclasses.dataclass(frozen=True)
@@ -200,6 +210,61 @@ class Outbound:
         if options.postpone_time is not None and options.postpone_time <= now:
             options = dataclasses.replace(options, postpone_time=None)  # past means now
         return await self._submit(caller, recipients, list(documents), options, upload)
+
+    async def submit_letters(
+        self, caller: Caller, request: SendRequest, letters: Sequence[Letter]
+    ) -> Submission:
+        """Submits one document of its own per recipient, as one batch (SendWordMailMerge:
+        one fax per row); the first letter's TransactionID is the batch's. ``request`` gives
+        the options shared by every fax (its numbers and documents are not used). Checks:
+        recipients (-112), documents (-123), file types (-1004), postpone (-114)."""
+        if not letters or len(letters) > MAX_RECIPIENTS:
+            return Submission(ResultCode.NO_VALID_RECIPIENT)
+        default_country = self._policy.default_country
+        destinations = [
+            canonical_fax_number(letter.fax_number, default_country) for letter in letters
+        ]
+        if any(destination is None for destination in destinations):
+            return Submission(ResultCode.NO_VALID_RECIPIENT)
+        if any(not letter.document for letter in letters):
+            return Submission(ResultCode.NO_DOCUMENT)
+        if any(self._file_type(letter.file_type) is None for letter in letters):
+            return Submission(ResultCode.BAD_FILE_TYPE)
+        options = self._options(caller, request)
+        now = utcnow(self._clock)
+        if options.postpone_time is not None and options.postpone_time > now + MAX_POSTPONE:
+            return Submission(ResultCode.POSTPONE_TOO_FAR)
+        if options.postpone_time is not None and options.postpone_time <= now:
+            options = dataclasses.replace(options, postpone_time=None)  # past means now
+        faxes = []
+        for letter, destination in zip(letters, destinations, strict=True):
+            key = self._blobs.new_key(letter.file_type.lower())
+            await self._store.run(self._blobs.put, key, letter.document)
+            document = NewDocument(
+                file_type=letter.file_type, blob_key=key, size=len(letter.document)
+            )
+            faxes.append(
+                NewFax(
+                    user_id=caller.user_id, destination_fax=str(destination),
+                    status=int(FaxStatus.PREPROCESSING), submit_time=now,
+                    postpone_time=options.postpone_time, contact=letter.contact[:255],
+                    subject=options.subject, reply_email=options.reply_address,
+                    sender_csid=options.csid, page_header=options.page_header,
+                    job_id=options.job_id, page_size=options.page_size,
+                    page_orientation=options.page_orientation, fine=options.fine,
+                    fine_rendering=options.fine_rendering,
+                    retries_to_perform=options.retries_to_perform, documents=(document,),
+                )
+            )
+        transaction_id = await self._store.transaction(
+            "submit_letters", lambda uow: _submit_txn(uow, faxes)
+        )
+        logger.info(
+            "transaction %s submitted by %s (%d letters)",
+            transaction_id, caller.user.username, len(faxes),
+        )
+        self._wake_worker()
+        return Submission(ResultCode.OK, transaction_id)
 
     def _recipients(
         self, fax_numbers: str | None, contacts: str | None

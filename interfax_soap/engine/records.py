@@ -17,6 +17,7 @@ __all__ = [
     "Job",
     "CallRecord",
     "DocumentRejected",
+    "PageHeader",
     "RenderRequest",
     "RenderedFax",
     "FaxFilter",
@@ -183,6 +184,18 @@ class DocumentRejected(Exception):
 
 
 @dataclasses.dataclass(frozen=True)
+class PageHeader:
+    """A page header to print on every page: the template and its placeholders' values.
+
+    ``fields`` holds every placeholder but {Page} and {TotalPages}, which the renderer
+    fills: (name, value) pairs such as ("To", "0081355500100").
+    """
+
+    template: str
+    fields: tuple[tuple[str, str], ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
 class RenderRequest:
     """What the renderer needs: the documents in order and the page set-up."""
 
@@ -192,6 +205,12 @@ class RenderRequest:
     page_size: str
     page_orientation: str
     max_pages: int
+    header: PageHeader | None = None
+    """Printed at the top of every page; None prints none."""
+    body_key: str = ""
+    """Names documents shared by several transactions (a broadcast's blob keys): the
+    renderer may render them once per page set-up and stamp each transaction's header on
+    the shared pages. Empty: no sharing."""
 
 
 @dataclasses.dataclass(frozen=True)

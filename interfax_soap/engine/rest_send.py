@@ -75,15 +75,19 @@ class RestSender:
             return SendOutcome(Submission(ResultCode.NO_VALID_RECIPIENT))
         parts = [p for p in parts if not p.is_empty]
         if not parts:
-            return SendOutcome(Submission(ResultCode.NO_DOCUMENT), "the request carries no document")
+            return SendOutcome(
+                Submission(ResultCode.NO_DOCUMENT), "the request carries no document"
+            )
         documents: list[tuple[bytes, str]] = []
         referenced: list[ResolvedDocument] = []
         for part in parts:
             if part.document_id is not None:
                 resolved = await self._documents.resolve(caller, part.document_id)
                 if resolved is None:
-                    return SendOutcome(Submission(ResultCode.WRONG_SESSION),
-                                       f"document {part.document_id} cannot be used")
+                    return SendOutcome(
+                        Submission(ResultCode.WRONG_SESSION),
+                        f"document {part.document_id} cannot be used",
+                    )
                 referenced.append(resolved)
                 documents.append((resolved.data, resolved.file_type))
             elif part.url:
@@ -93,7 +97,9 @@ class RestSender:
                 kind = file_type_for(fetched.content_type, part.url.split("?")[0], fetched.data)
                 documents.append((fetched.data, kind))
             else:
-                documents.append((part.data, file_type_for(part.content_type, part.name, part.data)))
+                documents.append(
+                    (part.data, file_type_for(part.content_type, part.name, part.data))
+                )
         single_use = [d for d in referenced if d.disposition == "SingleUse"]
         submission = await self._outbound.submit_documents(
             caller, request, tuple(documents), single_use[0].record if single_use else None

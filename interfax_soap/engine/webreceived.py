@@ -89,23 +89,30 @@ class WebReceived:
             offset=(max(1, query.page) - 1) * PAGE_SIZE,
             limit=PAGE_SIZE,
         )
-        items, total = await self._store.read("web_received", lambda uow: uow.inbound.search(search))
+        items, total = await self._store.read(
+            "web_received", lambda uow: uow.inbound.search(search)
+        )
         return ReceivedPage(
             tuple(_local(i, tz) for i in items), total, max(1, query.page),
             max(1, -(-total // PAGE_SIZE)),
         )
 
     async def _own(self, caller: Caller, message_id: int) -> MessageRecord | None:
-        message = await self._store.read("web_message", lambda uow: uow.inbound.message(message_id))
+        message: MessageRecord | None = await self._store.read(
+            "web_message", lambda uow: uow.inbound.message(message_id)
+        )
         if message is None or message.user_id != caller.user_id or message.image_blob is None:
             return None
         return message
 
-    async def message(self, caller: Caller, message_id: int, mark_read: bool = True) -> MessageView | None:
+    async def message(
+        self, caller: Caller, message_id: int, mark_read: bool = True
+    ) -> MessageView | None:
         """One received fax with its forwarding log; opening it marks it read."""
-        message = await self._own(caller, message_id)
-        if message is None:
+        own = await self._own(caller, message_id)
+        if own is None:
             return None
+        message = own
 
         def txn(uow: Any) -> list[DeliveryRecord]:
             if mark_read and not message.read:
@@ -129,9 +136,12 @@ class WebReceived:
                 tiff = await self._store.run(self._blobs.get, message.image_blob)
                 return await self._images.to_pdf(tiff) if tiff else None
             return None
-        return await self._store.run(self._blobs.get, key)
+        image: bytes | None = await self._store.run(self._blobs.get, key)
+        return image
 
-    async def page_png(self, caller: Caller, message_id: int, page: int, width: int) -> bytes | None:
+    async def page_png(
+        self, caller: Caller, message_id: int, page: int, width: int
+    ) -> bytes | None:
         tiff = await self.image(caller, message_id)
         return await self._images.page_png(tiff, page, width) if tiff else None
 

@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from interfax_soap.engine.accounts import Caller
 from interfax_soap.engine.clock import Clock, utcnow
 from interfax_soap.engine.codes import ResultCode
+
 # The very transactions CancelFax and HideFax run: one rule, whichever wire asks.
 from interfax_soap.engine.management import _cancel_txn, _hide_txn, is_cancellable, resend_txn
 from interfax_soap.engine.numbers import canonical_fax_number
@@ -198,17 +199,21 @@ class WebFaxes:
         ids = await self._store.read("web_export_ids", lambda uow: uow.faxes.search_ids(search))
         delivered = 0
         for start in range(0, len(ids), EXPORT_SLICE):
-            chunk = ids[start : start + EXPORT_SLICE]
-            rows = await self._store.read(
-                "web_export_rows", lambda uow, chunk=chunk: uow.faxes.get_many(chunk)
-            )
+            chunk: list[int] = ids[start : start + EXPORT_SLICE]
+
+            def slice_txn(uow: Any, chunk: list[int] = chunk) -> list[FaxRecord]:
+                return list(uow.faxes.get_many(chunk))
+
+            rows = await self._store.read("web_export_rows", slice_txn)
             delivered += len(rows)
             if not await deliver(tuple(in_zone(row, caller.tz) for row in rows)):
                 break
         return delivered
 
     async def _own(self, caller: Caller, transaction_id: int) -> FaxRecord | None:
-        fax = await self._store.read("web_fax", lambda uow: uow.faxes.get(transaction_id))
+        fax: FaxRecord | None = await self._store.read(
+            "web_fax", lambda uow: uow.faxes.get(transaction_id)
+        )
         if fax is None or fax.user_id != caller.user_id:
             return None  # another user's fax does not exist for this caller
         return fax
@@ -230,7 +235,7 @@ class WebFaxes:
                 has_image=fax.image_blob is not None,
             )
 
-        view = await self._store.read("web_fax", txn)
+        view: FaxView | None = await self._store.read("web_fax", txn)
         if view is None:
             return None
         tz = caller.tz
@@ -248,7 +253,8 @@ class WebFaxes:
         fax = await self._own(caller, transaction_id)
         if fax is None or fax.image_blob is None:
             return None
-        return await self._store.run(self._blobs.get, fax.image_blob)
+        image: bytes | None = await self._store.run(self._blobs.get, fax.image_blob)
+        return image
 
     async def pdf(self, caller: Caller, transaction_id: int) -> bytes | None:
         tiff = await self.image(caller, transaction_id)
@@ -263,16 +269,18 @@ class WebFaxes:
     async def cancel(self, caller: Caller, transaction_id: int) -> ResultCode:
         """CancelFax's rule: 0, -162 once a call was placed, -1005 not the caller's."""
         now = utcnow(self._clock)
-        return await self._store.transaction(
+        code: ResultCode = await self._store.transaction(
             "web_cancel_fax", lambda uow: _cancel_txn(uow, caller.user_id, [transaction_id], now)
         )
+        return code
 
     async def hide(self, caller: Caller, transaction_id: int) -> ResultCode:
         """HideFax's rule: the fax leaves the lists."""
-        return await self._store.transaction(
+        code: ResultCode = await self._store.transaction(
             "web_hide_fax",
             lambda uow: _hide_txn(uow, caller.user_id, [uow.faxes.get(transaction_id)]),
         )
+        return code
 
     async def resend(
         self, caller: Caller, transaction_id: int, fax_number: str | None

@@ -92,7 +92,8 @@ def _resume_txn(uow: Any, session_id: str) -> tuple[WebSessionRecord, UserRecord
         acting = uow.accounts.user_by_id(record.acting_user_id)
     switchable: tuple[str, ...] = ()
     if user.is_primary and user.account_id is not None:
-        members = [uow.accounts.user_by_id(i) for i in uow.accounts.account_user_ids(user.account_id)]
+        ids = uow.accounts.account_user_ids(user.account_id)
+        members = [uow.accounts.user_by_id(i) for i in ids]
         switchable = tuple(sorted(m.username for m in members if m is not None and not m.disabled))
     return record, user, acting, switchable
 

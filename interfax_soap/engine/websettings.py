@@ -107,7 +107,8 @@ class WebSettings:
                 numbers=tuple(_number(n) for n in numbers),
             )
 
-        return await self._store.read("web_settings", txn)
+        settings: UserSettings = await self._store.read("web_settings", txn)
+        return settings
 
     async def save(self, caller: Caller, settings: UserSettings) -> dict[str, str]:
         """Stores every field at once, or nothing when any is wrong.

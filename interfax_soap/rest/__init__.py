@@ -46,6 +46,7 @@ def build_rest_roots(
     roots: dict[str, resource.Resource] = {}
     for name in REST_ROOTS:
         mine = [r for r in routes if r.segments[0] == name]
-        roots[name] = RestRoot(mine, services, proxies, (previous or {}).get(name),
-                               _KEPT.get(name, ()))
+        roots[name] = RestRoot(
+            mine, services, proxies, (previous or {}).get(name), _KEPT.get(name, ())
+        )
     return roots

@@ -67,15 +67,20 @@ async def send_batch(call: Call) -> Reply:
     outcome = await call.services.sender.send(call.caller, request, parts)
     if outcome.code != ResultCode.OK:
         raise error_for(outcome.code, outcome.reason or None)
-    return Reply(201, headers=call.location(f"/outbound/batches/{outcome.submission.transaction_id}"))
+    return Reply(
+        201, headers=call.location(f"/outbound/batches/{outcome.submission.transaction_id}")
+    )
 
 
 async def list_batches(call: Call) -> Reply:
     """GET /outbound/batches: batch heads, newest first unless ``sortOrder=asc``."""
     query = call.query
     listed = await call.services.rest_queries.batches(
-        call.caller, query.integer("limit", DEFAULT_LIMIT) or DEFAULT_LIMIT,
-        query.integer("lastId"), query.sort_ascending(), query.flag("allUsers"),
+        call.caller,
+        query.integer("limit", DEFAULT_LIMIT) or DEFAULT_LIMIT,
+        query.integer("lastId"),
+        query.sort_ascending(),
+        query.flag("allUsers"),
     )
     return json_reply([batch_head(b) for b in listed.items])
 
@@ -96,7 +101,9 @@ async def children(call: Call) -> Reply:
     """GET /outbound/batches/{id}/children: the members, summary objects."""
     query = call.query
     listed = await call.services.rest_queries.batch_members(
-        call.caller, int(call.args[0]), query.integer("limit", DEFAULT_LIMIT) or DEFAULT_LIMIT,
+        call.caller,
+        int(call.args[0]),
+        query.integer("limit", DEFAULT_LIMIT) or DEFAULT_LIMIT,
         query.integer("offset", 0) or 0,
     )
     if listed.code != ResultCode.OK:
@@ -132,14 +139,17 @@ async def resend_batch(call: Call) -> Reply:
     """POST /outbound/batches/{id}/resend[?reference=&sendAlsoOK=] (ResendBroadcastFax):
     failed members only unless ``sendAlsoOK``; 201 with the new batch's Location."""
     submission = await call.services.management.resend_batch(
-        call.credentials, int(call.args[0]), call.query.text("reference"),
+        call.credentials,
+        int(call.args[0]),
+        call.query.text("reference"),
         not call.query.flag("sendAlsoOK"),
     )
     if submission.code == ResultCode.NO_SUCH_TRANSACTION:
         raise _batch_not_found(call)
     if submission.code == ResultCode.NO_VALID_RECIPIENT:
-        raise error_for(submission.code, "no member to resend (none failed; see sendAlsoOK)",
-                        status=409)
+        raise error_for(
+            submission.code, "no member to resend (none failed; see sendAlsoOK)", status=409
+        )
     if submission.code != ResultCode.OK:
         raise error_for(submission.code)
     return Reply(201, headers=call.location(f"/outbound/batches/{submission.transaction_id}"))

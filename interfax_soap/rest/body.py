@@ -52,5 +52,6 @@ def _from_part(part: Part) -> DocumentPart:
     location = part.header("content-location")
     if location and location.strip() and not part.body.strip():
         return reference_part(location)
-    return DocumentPart(data=part.body, content_type=part.header("content-type"),
-                        name=part.filename)
+    return DocumentPart(
+        data=part.body, content_type=part.header("content-type"), name=part.filename
+    )

@@ -32,7 +32,10 @@ async def create(call: Call) -> Reply:
     """POST /outbound/documents?size=&name=[&disposition=&sharing=]: 201 with its Location."""
     query = call.query
     answer = await call.services.documents.create(
-        call.caller, query.text("name"), query.integer("size"), query.text("disposition"),
+        call.caller,
+        query.text("name"),
+        query.integer("size"),
+        query.text("disposition"),
         query.text("sharing"),
     )
     if answer.code != ResultCode.OK or answer.document is None:
@@ -63,8 +66,9 @@ async def upload_chunk(call: Call) -> Reply:
 async def list_documents(call: Call) -> Reply:
     """GET /outbound/documents[?limit=&offset=]."""
     query = call.query
-    found = await call.services.documents.list(
-        call.caller, query.integer("limit", DEFAULT_LIMIT) or DEFAULT_LIMIT,
+    found = await call.services.documents.list_documents(
+        call.caller,
+        query.integer("limit", DEFAULT_LIMIT) or DEFAULT_LIMIT,
         query.integer("offset", 0) or 0,
     )
     return json_reply([document(info, call.base_url) for info in found])

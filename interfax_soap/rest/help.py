@@ -33,7 +33,8 @@ def _operation(route: Route) -> dict[str, Any]:
     operation: dict[str, Any] = {"summary": route.summary, "responses": responses}
     parameters = [
         {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-        for name in ("id", "doc") if "{" + name + "}" in route.path
+        for name in ("id", "doc")
+        if "{" + name + "}" in route.path
     ]
     if parameters:
         operation["parameters"] = parameters
@@ -76,12 +77,15 @@ def help_routes(all_routes: Sequence[Route]) -> tuple[Route, ...]:
 
     async def media_types(call: Call) -> Reply:
         supported = call.services.outbound.supported_file_types
-        return json_reply([
-            {"MediaType": media_type_of(kind), "FileType": kind.lower()} for kind in supported
-        ])
+        return json_reply(
+            [{"MediaType": media_type_of(kind), "FileType": kind.lower()} for kind in supported]
+        )
 
-    routes: list[Route] = [Route("GET", "/outbound/help/mediatype", media_types,
-                                 "Supported media types", anonymous=True)]
+    routes: list[Route] = [
+        Route(
+            "GET", "/outbound/help/mediatype", media_types, "Supported media types", anonymous=True
+        )
+    ]
 
     async def openapi(call: Call) -> Reply:
         return json_reply(openapi_document([*all_routes, *routes]))

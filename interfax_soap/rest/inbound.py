@@ -28,8 +28,11 @@ async def list_messages(call: Call) -> Reply:
     """GET /inbound/faxes[?unreadOnly=&limit=&lastId=&allUsers=]: newest first."""
     query = call.query
     listed = await call.services.rest_queries.messages(
-        call.caller, query.flag("unreadOnly"), query.integer("limit", DEFAULT_LIMIT) or DEFAULT_LIMIT,
-        query.integer("lastId"), query.flag("allUsers"),
+        call.caller,
+        query.flag("unreadOnly"),
+        query.integer("limit", DEFAULT_LIMIT) or DEFAULT_LIMIT,
+        query.integer("lastId"),
+        query.flag("allUsers"),
     )
     return json_reply([inbound_fax(m) for m in listed.items])
 
@@ -107,6 +110,4 @@ INBOUND_ROUTES = (
     Route("POST", "/inbound/faxes/{id}/mark", mark, "Mark read or unread"),
     Route("POST", "/inbound/faxes/{id}/resend", resend, "Resend to e-mail"),
 )
-ACCOUNT_ROUTES = (
-    Route("GET", "/accounts/self/ppcards/balance", balance, "Prepaid balance"),
-)
+ACCOUNT_ROUTES = (Route("GET", "/accounts/self/ppcards/balance", balance, "Prepaid balance"),)

@@ -53,7 +53,9 @@ def header_parameters(value: str) -> dict[str, str]:
 
 def _split_parameters(value: str) -> list[str]:
     """Splits on ``;`` outside quotes."""
-    pieces, current, quoted = [], [], False
+    pieces: list[str] = []
+    current: list[str] = []
+    quoted = False
     for char in value:
         if char == '"':
             quoted = not quoted

@@ -83,8 +83,11 @@ async def list_faxes(call: Call) -> Reply:
     """GET /outbound/faxes: faxes outside batches, full objects."""
     query = call.query
     listed = await call.services.rest_queries.faxes(
-        call.caller, query.integer("limit", DEFAULT_LIMIT) or DEFAULT_LIMIT,
-        query.integer("lastId"), query.sort_ascending(), query.text("userId"),
+        call.caller,
+        query.integer("limit", DEFAULT_LIMIT) or DEFAULT_LIMIT,
+        query.integer("lastId"),
+        query.sort_ascending(),
+        query.text("userId"),
     )
     if listed.code != ResultCode.OK:
         raise error_for(listed.code, f"userId {query.text('userId')!r}")
@@ -173,8 +176,9 @@ def _search_form(call: Call) -> QueryForm:
         raise error_for(ResultCode.BAD_VERB, f"status={query.text('status')!r}")
     users = query.words("userId")
     # Without userId the caller's own faxes; a primary user may name its account's users.
-    conditions["username"] = ("IncludedIn", ",".join(users)) if users else (
-        "Equals", call.caller.user.username)
+    conditions["username"] = (
+        ("IncludedIn", ",".join(users)) if users else ("Equals", call.caller.user.username)
+    )
     return QueryForm(conditions, query.date("dateFrom"), query.date("dateTo"), False)
 
 
@@ -183,8 +187,11 @@ async def search(call: Call) -> Reply:
     query = call.query
     limit = query.integer("limit", DEFAULT_LIMIT) or DEFAULT_LIMIT
     control = QueryControl(
-        num_results=max(1, limit), starting_record=max(0, query.integer("offset", 0) or 0),
-        order_by="TransactionID", ascending=query.sort_ascending(), return_items=True,
+        num_results=max(1, limit),
+        starting_record=max(0, query.integer("offset", 0) or 0),
+        order_by="TransactionID",
+        ascending=query.sort_ascending(),
+        return_items=True,
     )
     answer = await call.services.search.fax_query2(call.credentials, _search_form(call), control)
     if answer.code != ResultCode.OK:

@@ -26,9 +26,12 @@ _INT = re.compile(r"^\s*[-+]?\d{1,18}\s*$")
 _JAVA_DATE = re.compile(
     r"^\s*\w{3}\s+(\w{3})\s+(\d{1,2})\s+(\d{1,2}):(\d{2}):(\d{2})\s+(\S+)\s+(\d{4})\s*$"
 )
-_MONTHS = {m: i for i, m in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
-)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
 
 
 def _bad(name: str, value: str) -> ApiError:
@@ -122,6 +125,7 @@ def parse_date(text: str) -> dt.datetime | None:
     iso = value.replace(" ", "T", 1) if re.match(r"^\d{4}-\d{2}-\d{2} \d", value) else value
     if iso.endswith(("Z", "z")):
         iso = iso[:-1] + "+00:00"
+    parsed: dt.datetime | None
     try:
         parsed = dt.datetime.fromisoformat(iso)
     except ValueError:
@@ -143,8 +147,15 @@ def _java_date(value: str) -> dt.datetime | None:
     if month.lower() not in _MONTHS:
         return None
     try:
-        return dt.datetime(int(year), _MONTHS[month.lower()], int(day), int(hour), int(minute),
-                           int(second), tzinfo=dt.UTC)
+        return dt.datetime(
+            int(year),
+            _MONTHS[month.lower()],
+            int(day),
+            int(hour),
+            int(minute),
+            int(second),
+            tzinfo=dt.UTC,
+        )
     except ValueError:
         return None
 

@@ -36,9 +36,11 @@ _CORS = (
     ("Cache-Control", "private"),
     ("Access-Control-Allow-Origin", "*"),
     ("Access-Control-Allow-Methods", "*"),
-    ("Access-Control-Allow-Headers",
-     "Authorization, Content-Type, Content-Length, Content-Location, Range, Accept, "
-     "Accept-Encoding, X-Requested-With"),
+    (
+        "Access-Control-Allow-Headers",
+        "Authorization, Content-Type, Content-Length, Content-Location, Range, Accept, "
+        "Accept-Encoding, X-Requested-With",
+    ),
     ("Access-Control-Expose-Headers", "Accept-Ranges, Content-Range, Location, X-Content-Range"),
 )
 
@@ -92,7 +94,9 @@ def _refused(code: ResultCode, username: str | None) -> Reply:
     """401 for bad credentials (with a challenge), 403 while the user is locked out."""
     reply = error_for(code, f"user {username!r}" if username else None).reply()
     if code == ResultCode.AUTHENTICATION_FAILED:
-        reply = dataclasses.replace(reply, headers=(("WWW-Authenticate", 'Basic realm="InterFAX"'),))
+        reply = dataclasses.replace(
+            reply, headers=(("WWW-Authenticate", 'Basic realm="InterFAX"'),)
+        )
     return reply
 
 
@@ -118,24 +122,28 @@ class _Dispatch(resource.Resource):
         request.defaultContentType = None
         method = request.method.decode("latin-1").upper()
         if method == "OPTIONS":
-            return self._write_now(request, Reply(200))
+            return self._prepare(request, Reply(200))
         segments = _segments(request)
         candidates = [(route, route.match(segments)) for route in self._routes]
         matching = [(route, args) for route, args in candidates if args is not None]
         if not matching:
             path = request.path.decode("latin-1", "replace")
-            return self._write_now(request, ApiError(404, int(ResultCode.BAD_VERB),
-                                                     "Endpoint not found", path).reply())
+            return self._prepare(
+                request, ApiError(404, int(ResultCode.BAD_VERB), "Endpoint not found", path).reply()
+            )
         wanted = "GET" if method == "HEAD" else method
         chosen = next(((r, a) for r, a in matching if r.method == wanted), None)
         if chosen is None:
             allowed = ", ".join(sorted({r.method for r, _ in matching}))
-            reply = ApiError(405, int(ResultCode.BAD_VERB), "Method not allowed",
-                             f"allowed: {allowed}").reply()
-            return self._write_now(request, dataclasses.replace(reply, headers=(("Allow", allowed),)))
+            reply = ApiError(
+                405, int(ResultCode.BAD_VERB), "Method not allowed", f"allowed: {allowed}"
+            ).reply()
+            return self._prepare(request, dataclasses.replace(reply, headers=(("Allow", allowed),)))
         if getattr(request, "body_too_large", False):
-            reply = error_for(ResultCode.UPLOAD_TOO_BIG, "the request body is over the limit").reply()
-            return self._write_now(request, reply)
+            reply = error_for(
+                ResultCode.UPLOAD_TOO_BIG, "the request body is over the limit"
+            ).reply()
+            return self._prepare(request, reply)
         route, args = chosen
         self._respond_later(request, self._serve(request, route, args))
         return server.NOT_DONE_YET
@@ -151,8 +159,12 @@ class _Dispatch(resource.Resource):
                     return _refused(auth.code, username)
                 caller = auth.caller
             call = Call(
-                request=request, services=self._services, authenticated=caller,
-                credentials=credentials, query=Query.of_uri(request.uri), args=args,
+                request=request,
+                services=self._services,
+                authenticated=caller,
+                credentials=credentials,
+                query=Query.of_uri(request.uri),
+                args=args,
                 base_url=self._proxies.base_url(request),
             )
             return await route.handler(call)
@@ -172,14 +184,12 @@ class _Dispatch(resource.Resource):
                 request.finish()
 
         def failed(failure: Any) -> None:
-            logger.error("REST %s %s failed: %s", request.method, request.path,
-                         failure.getTraceback())
+            logger.error(
+                "REST %s %s failed: %s", request.method, request.path, failure.getTraceback()
+            )
             done(error_for(ResultCode.INTERNAL_ERROR).reply())
 
         defer.Deferred.fromCoroutine(work).addCallbacks(done, failed)
-
-    def _write_now(self, request: server.Request, reply: Reply) -> bytes:
-        return self._prepare(request, reply)
 
     @staticmethod
     def _prepare(request: server.Request, reply: Reply) -> bytes:

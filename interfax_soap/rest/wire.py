@@ -94,10 +94,12 @@ _ERRORS: dict[ResultCode, tuple[int, str | None]] = {
     ResultCode.NO_SUCH_TRANSACTION: (404, "Fax resource not found"),
     ResultCode.WRONG_SESSION: (404, "Wrong uploaded document resource"),
     ResultCode.INVALID_MESSAGE_ID: (
-        404, "Invalid MessageID or User is not authorized to access message"
+        404,
+        "Invalid MessageID or User is not authorized to access message",
     ),
     ResultCode.NOT_USERS_TRANSACTION: (
-        404, "Invalid MessageID or User is not authorized to access message"
+        404,
+        "Invalid MessageID or User is not authorized to access message",
     ),
     ResultCode.CANNOT_CANCEL: (409, "Transaction is in a wrong status for this operation"),
     ResultCode.IMAGE_NOT_AVAILABLE: (404, None),
@@ -118,7 +120,9 @@ _ERRORS: dict[ResultCode, tuple[int, str | None]] = {
 }
 
 
-def error_for(code: ResultCode, more_info: str | None = None, status: int | None = None) -> ApiError:
+def error_for(
+    code: ResultCode, more_info: str | None = None, status: int | None = None
+) -> ApiError:
     """The REST error for an engine outcome (unlisted codes: 400, or 500 for -150)."""
     default_status = 500 if code == ResultCode.INTERNAL_ERROR else 400
     mapped_status, message = _ERRORS.get(code, (default_status, None))

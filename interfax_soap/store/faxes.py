@@ -231,12 +231,14 @@ class FaxRepository:
         """The transactions with these IDs, in the order given (missing ones left out)."""
         if not ids:
             return []
+        # Plain rows, not ORM objects: an export reads many slices, and the identity map
+        # would cost more than the rows themselves (the columns keep their names and types).
         rows = self._session.execute(
-            select(Transaction, User.username)
+            select(*Transaction.__table__.columns, User.username)
             .join(User, User.id == Transaction.user_id)
             .where(Transaction.id.in_(ids))
         )
-        found = {row[0].id: _record(*row) for row in rows}
+        found = {row.id: _record(row, row.username) for row in rows}
         return [found[i] for i in ids if i in found]
 
 

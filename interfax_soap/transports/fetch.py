@@ -27,7 +27,10 @@ class UrlFetcher:
     """
 
     def __init__(
-        self, reactor: Any, check: Callable[[str], str | None], timeout_seconds: float,
+        self,
+        reactor: Any,
+        check: Callable[[str], str | None],
+        timeout_seconds: float,
         max_bytes: int,
     ) -> None:
         self._reactor = reactor

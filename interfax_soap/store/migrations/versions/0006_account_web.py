@@ -16,7 +16,9 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("page_orientation", sa.String(16), nullable=False, server_default="Portrait")
         )
-        batch.add_column(sa.Column("page_header", sa.String(255), nullable=False, server_default=""))
+        batch.add_column(
+            sa.Column("page_header", sa.String(255), nullable=False, server_default="")
+        )
     op.create_table(
         "web_sessions",
         sa.Column("id", sa.String(64), nullable=False),
