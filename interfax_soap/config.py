@@ -38,6 +38,10 @@ class ServerSettings:
     blob_store: str = "local"
     """Where documents and fax images live: ``local`` (the data folder) or ``database``
     (for several hosts without a shared disk)."""
+    certificate: str = ""
+    """PEM certificate: serve HTTPS instead of HTTP (with ``private_key``)."""
+    private_key: str = ""
+    """PEM private key of the certificate."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -366,6 +370,8 @@ def _validate(settings: Settings, sources: Mapping[str, str]) -> None:
     if settings.smtp_relay.security not in ("none", "starttls", "tls"):
         security = settings.smtp_relay.security
         raise fail("smtp_relay.security", f"{security!r} is not none, starttls or tls")
+    if bool(settings.server.certificate) != bool(settings.server.private_key):
+        raise ConfigError("server: HTTPS needs both certificate and private_key")
     gateway = settings.mail_gateway
     if (gateway.tls_port >= 0 or gateway.certificate) and not (
         gateway.certificate and gateway.private_key

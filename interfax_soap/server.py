@@ -34,7 +34,14 @@ def run_server(settings: Settings, with_worker: bool = True) -> int:
         mail = []
         if settings.mail_gateway.enabled:
             mail = listen_mail_gateway(settings, reactor, services.mail_gateway)
-        port = reactor.listenTCP(settings.server.port, site, interface=settings.server.host)
+        server = settings.server
+        if server.certificate:
+            from twisted.internet import ssl
+
+            tls = ssl.DefaultOpenSSLContextFactory(server.private_key, server.certificate)
+            port = reactor.listenSSL(server.port, site, tls, interface=server.host)
+        else:
+            port = reactor.listenTCP(server.port, site, interface=server.host)
     except BaseException:
         # The store's threads would keep a failed start alive: stop them, then report.
         database.stop()
@@ -43,7 +50,8 @@ def run_server(settings: Settings, with_worker: bool = True) -> int:
     host = f"[{address.host}]" if ":" in address.host else address.host
     for url in mail:
         print(f"mail gateway listening on {url}", flush=True)
-    print(f"listening on http://{host}:{address.port}", flush=True)
+    scheme = "https" if settings.server.certificate else "http"
+    print(f"listening on {scheme}://{host}:{address.port}", flush=True)
     sys.stdout.flush()
     reactor.run()
     return 0

@@ -160,7 +160,7 @@ def start_server(
         smtp = re.match(r"mail gateway listening on smtp://\S+:(\d+)", line)
         if smtp:
             smtp_port = int(smtp.group(1))
-        match = re.match(r"listening on (http://\S+)", line)
+        match = re.match(r"listening on (https?://\S+)", line)
         if match:
             return RunningServer(process, match.group(1), data_dir, env, log, smtp_port)
     process.kill()
