@@ -102,6 +102,7 @@ def _cmd_user(settings: Settings, args: argparse.Namespace) -> int:
                 changes["notify_format"] = args.notify
             if args.callback_url is not None:
                 changes["callback_url"] = args.callback_url
+            changes.update(_page_defaults(args))
             if not changes:
                 raise CommandError("nothing to set")
             accounts.set_user_sync(args.username, **changes)
@@ -343,6 +344,49 @@ def _cmd_db(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _page_defaults(args: argparse.Namespace) -> dict[str, Any]:
+    """``user set --header/--page-size/--orientation``: the user's page defaults."""
+    changes: dict[str, Any] = {}
+    if args.header is not None:
+        if len(args.header) > 255:
+            raise CommandError("--header takes up to 255 characters")
+        changes["page_header"] = args.header
+    if args.page_size is not None:
+        changes["page_size"] = {"a4": "A4", "letter": "Letter", "legal": "Legal", "b4": "B4"}[
+            args.page_size.lower()
+        ]
+    if args.orientation is not None:
+        changes["page_orientation"] = args.orientation.capitalize()
+    return changes
+
+
+def _cmd_render(settings: Settings, args: argparse.Namespace) -> int:
+    """``render FILE -o OUT.tif``: a document rendered exactly as a fax would be."""
+    from interfax_soap.render.errors import RenderError
+    from interfax_soap.render.tool import RenderCommand, run_render_command
+
+    command = RenderCommand(
+        source=Path(args.file), output=Path(args.output), file_type=args.type,
+        page_size=args.page_size, orientation=args.orientation, fine=args.high_resolution,
+        fine_rendering=args.fine_rendering, header=args.header, compression=args.compression,
+        png_dir=Path(args.png) if args.png else None, charset=args.charset,
+        timezone=settings.server.default_timezone,
+    )
+    limits = settings.limits
+    try:
+        lines = run_render_command(
+            command, timeout_seconds=limits.render_timeout_seconds,
+            memory_mb=limits.render_memory_mb, max_pages=limits.max_pages,
+        )
+    except (RenderError, ValueError) as exc:
+        status = getattr(exc, "status", None)
+        suffix = f" (status {status})" if status else ""
+        raise CommandError(f"{args.file}: {exc}{suffix}") from exc
+    for line in lines:
+        print(line)
+    return 0
+
+
 def _cmd_wsdl(settings: Settings, args: argparse.Namespace) -> int:
     from interfax_soap.wsdl_files import write_wsdl_files
 
@@ -393,6 +437,13 @@ def _parser() -> argparse.ArgumentParser:
     setter.add_argument("--notify", choices=("none", "text", "csv"),
                         help="mail the result of each fax to its ReplyAddress")
     setter.add_argument("--callback-url", help="POST each fax's result here (empty = none)")
+    setter.add_argument("--header", help="default page header (PageHeader Y or empty), e.g. "
+                        "'To: {To} From: {From} {Date} {Time} Page {Page}/{TotalPages}'; "
+                        "empty = none")
+    setter.add_argument("--page-size", choices=("A4", "Letter", "Legal", "B4", "a4", "letter",
+                                                 "legal", "b4"), help="default page size")
+    setter.add_argument("--orientation", choices=("Portrait", "Landscape", "portrait",
+                                                   "landscape"), help="default orientation")
     add_sender = user_actions.add_parser("add-sender", parents=[common],
                                          help="allow an envelope sender to fax by e-mail")
     add_sender.add_argument("username")
@@ -463,6 +514,22 @@ def _parser() -> argparse.ArgumentParser:
     wsdl_write = wsdl_actions.add_parser("write", parents=[common])
     wsdl_write.add_argument("directory")
     wsdl.set_defaults(func=_cmd_wsdl)
+
+    render = commands.add_parser("render", parents=[common],
+                                 help="render a document to a fax TIFF as a fax would be")
+    render.add_argument("file")
+    render.add_argument("-o", "--output", required=True, help="the fax TIFF to write")
+    render.add_argument("--type", help="FileType (default: from the file name)")
+    render.add_argument("--page-size", default="A4", help="A4, Letter, Legal or B4")
+    render.add_argument("--orientation", default="Portrait", help="Portrait or Landscape")
+    render.add_argument("--high-resolution", action="store_true", help="fine: 204x196 dpi")
+    render.add_argument("--fine-rendering", action="store_true",
+                        help="dither greys and photos (IsFineRendering)")
+    render.add_argument("--header", help="page header template, e.g. 'Page {Page}/{TotalPages}'")
+    render.add_argument("--compression", default="group3", choices=("group3", "group4"))
+    render.add_argument("--charset", help="declared text encoding (TXT, HTML)")
+    render.add_argument("--png", metavar="DIR", help="also write each page as a PNG here")
+    render.set_defaults(func=_cmd_render)
     return parser
 
 

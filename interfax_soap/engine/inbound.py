@@ -426,7 +426,7 @@ class Inbound:
     ) -> ResendAnswer:
         """ResendInboundToEmail for a message the caller may read (checked by the caller)."""
         now = utcnow(self._clock)
-        answer = await self._store.transaction(
+        answer: ResendAnswer = await self._store.transaction(
             "resend_to_email",
             lambda uow: _resend_to_email_txn(uow, message, only_failed, address, now),
         )

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import fcntl
 import multiprocessing
 import os
 import resource
 import signal
 import sys
+from collections.abc import Sequence
 from multiprocessing.connection import Connection
 
+from interfax_soap.render.converters import remove_work_root
 from interfax_soap.render.documents import render_documents
 from interfax_soap.render.errors import RenderError
+from interfax_soap.render.header import PageHeaderTemplate, stamp_header
+from interfax_soap.render.options import RenderedDocument, RenderOptions
 
-__all__ = ["serve", "OK", "FAILED", "CRASHED"]
+__all__ = ["serve", "RenderJob", "StampJob", "OK", "FAILED", "CRASHED"]
 
 OK = "ok"
 """Reply ("ok", RenderedDocument)."""
@@ -26,11 +31,53 @@ CRASHED = "crashed"
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
+@dataclasses.dataclass(frozen=True)
+class RenderJob:
+    """Render documents into one fax, with an optional page header."""
+
+    documents: Sequence[tuple[bytes, str]]
+    options: RenderOptions
+    header: PageHeaderTemplate | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class StampJob:
+    """Print a page header on every page of an already rendered fax."""
+
+    tiff: bytes
+    header: PageHeaderTemplate
+    options: RenderOptions
+
+
+def run_job(job: object) -> RenderedDocument:
+    """Do one job in this process.
+
+    Args:
+        job: A RenderJob, a StampJob, or a (documents, options) pair.
+
+    Returns:
+        The fax.
+
+    Raises:
+        RenderError: As ``render_documents`` and ``stamp_header``.
+        TypeError: Not a job.
+    """
+    if isinstance(job, RenderJob):
+        return render_documents(job.documents, job.options, job.header)
+    if isinstance(job, StampJob):
+        return stamp_header(job.tiff, job.header, job.options)
+    if isinstance(job, tuple) and len(job) == 2:
+        documents, options = job
+        return render_documents(documents, options)
+    raise TypeError(f"not a render job: {type(job).__name__}")
+
+
 def serve(connection: Connection, memory_mb: int) -> None:
     """Render jobs from ``connection`` until it closes or sends None.
 
-    Each job is ``(documents, options)`` for ``render_documents``; each reply is one of the
-    tuples described by OK, FAILED and CRASHED.
+    Each job is one ``run_job`` understands; each reply is one of the tuples described by
+    OK, FAILED and CRASHED. External converters run in ``converters.work_root()``, which is
+    deleted when the loop ends (the pool deletes it when it kills the process).
 
     Args:
         connection: This process's end of the pipe to the pool.
@@ -40,6 +87,13 @@ def serve(connection: Connection, memory_mb: int) -> None:
     # Ctrl-C in a terminal reaches the whole process group; shutdown is the parent's call.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _limit_memory(memory_mb)
+    try:
+        _loop(connection, memory_mb)
+    finally:
+        remove_work_root(os.getpid())
+
+
+def _loop(connection: Connection, memory_mb: int) -> None:
     while True:
         try:
             job = connection.recv()
@@ -48,8 +102,7 @@ def serve(connection: Connection, memory_mb: int) -> None:
         if job is None:
             return
         try:
-            documents, options = job
-            reply: tuple[object, ...] = (OK, render_documents(documents, options))
+            reply: tuple[object, ...] = (OK, run_job(job))
         except RenderError as exc:
             reply = (FAILED, type(exc).__name__, str(exc))
         except MemoryError:

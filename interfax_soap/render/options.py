@@ -66,6 +66,8 @@ class RenderOptions:
     """group3 (T.4 2-D) or group4 (T.6)."""
     halftone: bool | None = None
     """True dithers grey (InterFAX IsFineRendering), False thresholds it, None decides per page."""
+    converter_timeout_seconds: float = 120.0
+    """Wall time an external converter (LibreOffice, Ghostscript) may take for one document."""
 
     def __post_init__(self) -> None:
         page_size = self.page_size.upper()
@@ -79,6 +81,8 @@ class RenderOptions:
             raise ValueError(f"unknown compression {self.compression!r}")
         if self.max_pages < 1 or self.max_image_pixels < 1:
             raise ValueError("max_pages and max_image_pixels must be positive")
+        if self.converter_timeout_seconds <= 0:
+            raise ValueError("converter_timeout_seconds must be positive")
         # The dataclass is frozen; normalising in __post_init__ is the documented way out.
         object.__setattr__(self, "page_size", page_size)
         object.__setattr__(self, "orientation", orientation)

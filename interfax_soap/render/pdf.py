@@ -2,12 +2,14 @@
 
 PDFium is not thread-safe: run this in one thread per process (the render pool's children).
 
-Each page is rasterised straight onto the fax grid (204 dpi across, 196 or 98 down) with
-text and vector anti-aliasing off, as Ghostscript's fax devices do. Measured on Helvetica
-6-12 pt: an anti-aliased render thresholded at 128 broke thin strokes (the bar of "e" at
-6-7 pt, worse at standard resolution after a vertical reduction), while PDFium's aliased
-rasteriser at the final resolution kept every stroke at about the true ink coverage.
-Images inside the PDF stay smoothed and are dithered when the page is photographic.
+Each page is rasterised straight onto the fax grid (204 dpi across, 196 or 98 down),
+anti-aliased, and binarised by ink coverage: a pixel is black when the shapes cover more
+than about a third of it at standard resolution (grey below 160) or half of it at fine
+(grey below 128). Measured against Ghostscript's tiffg32d on Japanese and Latin text at
+6-14 pt (STACK-NOTES, benchmarks/render.py): an aliased render samples pixel centres and
+drops horizontal strokes thinner than a fax row (日 came out as "H" at 10 pt in standard
+resolution), while the coverage threshold keeps them, as Ghostscript's any-part-of-pixel
+rule does, at the same speed. Photographic pages are dithered instead.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from collections.abc import Iterator
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from PIL import Image
+from PIL import Image, ImageChops
 
 from interfax_soap.render.errors import RenderError
 from interfax_soap.render.options import FAX_WIDTH, FAX_X_DPI, RenderOptions
@@ -27,9 +29,10 @@ __all__ = ["render_pdf", "count_pdf_pages"]
 _FLAGS = (
     pdfium_c.FPDF_ANNOT  # filled-in form fields and stamps are part of what was sent
     | pdfium_c.FPDF_PRINTING  # print appearance: hide screen-only annotations
-    | pdfium_c.FPDF_RENDER_NO_SMOOTHTEXT
-    | pdfium_c.FPDF_RENDER_NO_SMOOTHPATH
 )
+_ALIASED = pdfium_c.FPDF_RENDER_NO_SMOOTHTEXT | pdfium_c.FPDF_RENDER_NO_SMOOTHPATH
+_SKETCH = 4  # reduction of the aliased sketch that decides whether a page is a photograph
+_COVERAGE_THRESHOLD = 128  # ink covering half a (sub)pixel makes it black
 _MAX_PAGE_INCHES = 14.4  # a page up to Legal/B4 length stays whole; longer ones are cut
 _MAX_ASPECT = 1000  # a page a thousand times longer than wide is an attack, not a document
 
@@ -74,6 +77,7 @@ def render_pdf(data: bytes, options: RenderOptions, budget: int) -> Iterator[Ima
         DocumentTooLarge: More pages than ``budget``.
     """
     document = _open(data)
+    canvas = _Canvas()
     try:
         check_page_budget(len(document), budget, options.max_pages)
         plans = [_plan(document.get_page_size(index), options) for index in range(len(document))]
@@ -82,10 +86,11 @@ def render_pdf(data: bytes, options: RenderOptions, budget: int) -> Iterator[Ima
             page = document[index]
             try:
                 for top, rows in bands:
-                    yield _render_band(page, scale, landscape, top, rows, options)
+                    yield _render_band(canvas, page, scale, landscape, (top, rows), options)
             finally:
                 page.close()
     finally:
+        canvas.close()
         document.close()
 
 
@@ -117,29 +122,98 @@ def _plan(
     return (scale_x, scale_y), landscape, bands
 
 
+class _Canvas:
+    """PDFium bitmaps reused from page to page of one document (allocating one per page
+    cost as much as a tenth of the page's drawing)."""
+
+    def __init__(self) -> None:
+        self._bitmaps: dict[tuple[int, int], pdfium.PdfBitmap] = {}
+
+    def draw(
+        self,
+        page: pdfium.PdfPage,
+        scale: tuple[float, float],
+        landscape: bool,
+        band: tuple[int, int],
+        density: tuple[float, float],
+        flags: int,
+    ) -> pdfium.PdfBitmap:
+        """Fax rows ``band`` = (top, rows) of the page in grey, with ``density`` = (across,
+        down) pixels per fax pixel (2 down: two rows per fax row; 1/4: a small sketch).
+
+        The bitmap is overwritten by the next ``draw`` of the same size.
+        """
+        top, rows = band
+        x_factor, y_factor = density
+        scale_x, scale_y = scale[0] * x_factor, scale[1] * y_factor
+        width = max(1, round(FAX_WIDTH * x_factor))
+        height = max(1, round(rows * y_factor))
+        top_px = top * y_factor
+        width_pt, _height_pt = page.get_size()
+        # PDFium first maps the page to points with y pointing down; this matrix then scales
+        # to pixels and, for landscape pages, turns a quarter to the left (x' = y,
+        # y' = width - x), and shifts the band being drawn to the top of the bitmap.
+        if landscape:
+            matrix = pdfium_c.FS_MATRIX(0, -scale_y, scale_x, 0, 0, scale_y * width_pt - top_px)
+        else:
+            matrix = pdfium_c.FS_MATRIX(scale_x, 0, 0, scale_y, 0, -top_px)
+        bitmap = self._bitmaps.get((width, height))
+        if bitmap is None:
+            bitmap = pdfium.PdfBitmap.new_native(width, height, pdfium_c.FPDFBitmap_Gray)
+            self._bitmaps[(width, height)] = bitmap
+        # The raw call: PdfBitmap.fill_rect changed its argument order between pypdfium2 4 and 5.
+        pdfium_c.FPDFBitmap_FillRect(bitmap.raw, 0, 0, width, height, 0xFFFFFFFF)
+        clip = pdfium_c.FS_RECTF(0, 0, width, height)
+        pdfium_c.FPDF_RenderPageBitmapWithMatrix(bitmap.raw, page.raw, matrix, clip, flags)
+        return bitmap
+
+    def close(self) -> None:
+        for bitmap in self._bitmaps.values():
+            bitmap.close()
+        self._bitmaps.clear()
+
+
 def _render_band(
+    canvas: _Canvas,
     page: pdfium.PdfPage,
     scale: tuple[float, float],
     landscape: bool,
-    top: int,
-    rows: int,
+    band: tuple[int, int],
     options: RenderOptions,
 ) -> Image.Image:
-    scale_x, scale_y = scale
-    width_pt, _height_pt = page.get_size()
-    # PDFium first maps the page to points with y pointing down; this matrix then scales
-    # to fax pixels and, for landscape pages, turns a quarter to the left (x' = y,
-    # y' = width - x), and shifts the band being drawn to the top of the bitmap.
-    if landscape:
-        matrix = pdfium_c.FS_MATRIX(0, -scale_y, scale_x, 0, 0, scale_y * width_pt - top)
+    halftone = options.halftone
+    if halftone is None:
+        # Anti-aliased text is grey at its edges: judge the page on an aliased sketch at a
+        # quarter of the resolution, where only pictures and grey fills are grey.
+        small = 1 / _SKETCH
+        sketch = canvas.draw(page, scale, landscape, band, (small, small), _FLAGS | _ALIASED)
+        halftone = is_photographic(_view(sketch))
+    if options.fine:
+        gray = _view(canvas.draw(page, scale, landscape, band, (1, 1), _FLAGS))
     else:
-        matrix = pdfium_c.FS_MATRIX(scale_x, 0, 0, scale_y, 0, -top)
-    bitmap = pdfium.PdfBitmap.new_native(FAX_WIDTH, rows, pdfium_c.FPDFBitmap_Gray)
-    # The raw call: PdfBitmap.fill_rect changed its argument order between pypdfium2 4 and 5.
-    pdfium_c.FPDFBitmap_FillRect(bitmap.raw, 0, 0, FAX_WIDTH, rows, 0xFFFFFFFF)
-    clip = pdfium_c.FS_RECTF(0, 0, FAX_WIDTH, rows)
-    pdfium_c.FPDF_RenderPageBitmapWithMatrix(bitmap.raw, page.raw, matrix, clip, _FLAGS)
-    gray = bitmap.to_pil().convert("L")
-    bitmap.close()
-    halftone = options.halftone if options.halftone is not None else is_photographic(gray)
-    return binarize(gray, halftone=halftone)
+        # Standard rows are twice as tall as the pixels across: draw two rows per fax row
+        # and keep the darker of each pair, so a stroke thinner than a fax row that
+        # straddles two of them still inks one (Ghostscript's any-part-of-pixel rule).
+        tall = canvas.draw(page, scale, landscape, band, (1, 2), _FLAGS)
+        gray = _view(tall).reduce((1, 2)) if halftone else _darker_of_pairs(tall)
+    # binarize makes a new image: the bitmap gray may look at is free again afterwards.
+    return binarize(gray, halftone=halftone, threshold=_COVERAGE_THRESHOLD)
+
+
+def _view(bitmap: pdfium.PdfBitmap) -> Image.Image:
+    """The bitmap as a grey image sharing its memory (valid until the bitmap is reused)."""
+    return Image.frombuffer(
+        "L", (bitmap.width, bitmap.height), bitmap.buffer, "raw", "L", bitmap.stride, 1
+    )
+
+
+def _darker_of_pairs(tall: pdfium.PdfBitmap) -> Image.Image:
+    """Rows 2k and 2k+1 of ``tall`` merged into row k, keeping the darker pixel."""
+    rows = tall.height // 2
+    # Read with twice the stride, each row of this view holds a pair of rows side by side.
+    pairs = Image.frombuffer(
+        "L", (2 * tall.stride, rows), tall.buffer, "raw", "L", 2 * tall.stride, 1
+    )
+    first = pairs.crop((0, 0, tall.width, rows))
+    second = pairs.crop((tall.stride, 0, tall.stride + tall.width, rows))
+    return ImageChops.darker(first, second)

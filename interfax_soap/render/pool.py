@@ -21,7 +21,9 @@ from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
 
 from interfax_soap.render import child
+from interfax_soap.render.converters import remove_work_root
 from interfax_soap.render.errors import DocumentTooLarge, RenderError, RenderTimeout
+from interfax_soap.render.header import PageHeaderTemplate
 from interfax_soap.render.options import RenderedDocument, RenderOptions
 
 __all__ = ["RenderPool"]
@@ -48,10 +50,15 @@ class _Child:
         child_end.close()
 
     def kill(self) -> None:
-        """Kill the process now and release the pipe (only by the thread using the child)."""
+        """Kill the process now and release the pipe (only by the thread using the child).
+
+        A converter it was running dies with it (``converters``); its files are deleted here.
+        """
         self.process.kill()
         self.process.join()
         self.connection.close()
+        if self.process.pid is not None:
+            remove_work_root(self.process.pid)
 
     def stop(self) -> None:
         """Ask an idle process to exit, killing it if it does not."""
@@ -64,6 +71,8 @@ class _Child:
             self.process.kill()
             self.process.join()
         self.connection.close()
+        if self.process.pid is not None:
+            remove_work_root(self.process.pid)
 
 
 class _Slot:
@@ -121,6 +130,7 @@ class RenderPool:
         documents: Sequence[tuple[bytes, str]],
         options: RenderOptions,
         *,
+        header: PageHeaderTemplate | None = None,
         timeout_seconds: float | None = None,
     ) -> RenderedDocument:
         """Run ``documents.render_documents`` in a child process.
@@ -128,6 +138,7 @@ class RenderPool:
         Args:
             documents: (data, FileType token) pairs.
             options: Rendering options.
+            header: A page header to print on every page, or None.
             timeout_seconds: This call's time limit; None uses the pool's.
 
         Returns:
@@ -139,8 +150,39 @@ class RenderPool:
             RenderError: As ``render_documents``; also when the process died during the job
                 (it is replaced) or the pool is closed.
         """
+        return self._do(child.RenderJob(list(documents), options, header), timeout_seconds)
+
+    def stamp(
+        self,
+        tiff: bytes,
+        header: PageHeaderTemplate,
+        options: RenderOptions,
+        *,
+        timeout_seconds: float | None = None,
+    ) -> RenderedDocument:
+        """Run ``header.stamp_header`` in a child process: the same pages with a header.
+
+        Args:
+            tiff: A fax TIFF rendered with ``options``.
+            header: The header template and its values.
+            options: Resolution and compression of the result.
+            timeout_seconds: This call's time limit; None uses the pool's.
+
+        Returns:
+            The stamped fax.
+
+        Raises:
+            RenderTimeout, RenderError: As ``render``.
+        """
+        return self._do(child.StampJob(tiff, header, options), timeout_seconds)
+
+    @property
+    def timeout_seconds(self) -> float:
+        """The default time limit of one call."""
+        return self._timeout
+
+    def _do(self, job: object, timeout_seconds: float | None) -> RenderedDocument:
         timeout = self._timeout if timeout_seconds is None else timeout_seconds
-        job = (list(documents), options)
         slot = self._checkout()
         try:
             return self._run(slot, job, timeout)
@@ -183,7 +225,7 @@ class RenderPool:
             raise RenderError("the render pool is closed")
         return slot
 
-    def _run(self, slot: _Slot, job: tuple[object, ...], timeout: float) -> RenderedDocument:
+    def _run(self, slot: _Slot, job: object, timeout: float) -> RenderedDocument:
         connection = self._send(slot, job)
         try:
             ready = connection.poll(timeout)
@@ -207,7 +249,7 @@ class RenderPool:
         self._replace(slot)  # CRASHED: the process has exited
         raise RenderError(f"the rendering process failed: {reply[1]}")
 
-    def _send(self, slot: _Slot, job: tuple[object, ...]) -> Connection:
+    def _send(self, slot: _Slot, job: object) -> Connection:
         """Hand the job to the slot's process, starting one if needed.
 
         A process found dead here (killed from outside while idle) never saw the job, so

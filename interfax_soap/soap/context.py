@@ -21,6 +21,8 @@ class CallContext:
     uploads: Any = None
     search: Any = None
     inbound: Any = None
+    cards: Any = None  # engine.cardreports.CardReports
+    mail_merge: Any = None  # engine.mailmerge.MailMerge
 
     def credentials(self, username: str | None, password: str | None) -> Credentials:
         return Credentials(username=username, password=password, address=self.address)

@@ -17,6 +17,12 @@ from interfax_soap.engine.records import FaxRecord
 from interfax_soap.engine.search import QueryControl as SearchControl
 from interfax_soap.engine.search import QueryForm as SearchForm
 from interfax_soap.soap import compat  # noqa: F401  (shims before Spyne)
+from interfax_soap.soap.cards import (
+    list_pp_result,
+    pp_card_byte_array,
+    pp_card_result,
+    pp_card_transactions,
+)
 from interfax_soap.soap.context import CallContext
 from interfax_soap.soap.declare import Bool, Bytes, Date, Int, Long, String, operation
 from interfax_soap.soap.types import (
@@ -30,6 +36,10 @@ from interfax_soap.soap.types import (
     FaxQueryResult,
     QueryControl,
     QueryForm,
+    ListPPResult,
+    PPCardResult,
+    PPCardTransactions,
+    PPCardTrasnactionsByteArray,
     StatusCount,
 )
 
@@ -172,6 +182,77 @@ def fax_item_ex2(record: FaxRecord, batch_sizes: dict[int, int], gmt_bias: int) 
 
 class InterFax(ServiceBase):
     """dfs.asmx. Each method: wire arguments -> one engine call -> wire result."""
+
+    @operation(
+        "GetListPP",
+        _CREDENTIALS,
+        [("GetListPPResult", ListPPResult.customize(min_occurs=1, nillable=False))],
+        doc="Returns a list of all the PP cards associated with the given user",
+    )
+    async def get_list_pp(ctx: CallContext, username: Any, password: Any) -> ListPPResult:
+        """GetListPP: the caller's account's prepaid cards and billing labels (README)."""
+        return list_pp_result(await ctx.cards.list_cards(ctx.credentials(username, password)))
+
+    @operation(
+        "GetPPCardDetails",
+        [*_CREDENTIALS, ("card_id", "PPCardID", Int)],
+        [("GetPPCardDetailsResult", PPCardResult.customize(min_occurs=1, nillable=False))],
+        doc="Returns the details of the given PP card",
+    )
+    async def get_pp_card_details(
+        ctx: CallContext, username: Any, password: Any, card_id: int
+    ) -> PPCardResult:
+        """GetPPCardDetails: one card of the caller's account; another card is -3007."""
+        answer = await ctx.cards.card_details(ctx.credentials(username, password), card_id)
+        return pp_card_result(answer)
+
+    @operation(
+        "GetPPCardTransactions",
+        [
+            *_CREDENTIALS,
+            ("card_id", "PPCardID", Int),
+            ("first_result", "FirstResult", Int),
+            ("num_results", "NumOfResults", Int),
+        ],
+        [
+            (
+                "GetPPCardTransactionsResult",
+                PPCardTransactions.customize(min_occurs=1, nillable=False),
+            )
+        ],
+        doc="Returns NumOfResults transactions of the given PP card, starting from "
+        "FirstResult. For NumOfResults=0 all transactions will be returned",
+    )
+    async def get_pp_card_transactions(
+        ctx: CallContext, username: Any, password: Any, card_id: int, first_result: int,
+        num_results: int,
+    ) -> PPCardTransactions:
+        """GetPPCardTransactions: FaxItemEx of what the card paid for (FirstResult zero-based)."""
+        answer = await ctx.cards.card_transactions(
+            ctx.credentials(username, password), card_id, first_result, num_results
+        )
+        return pp_card_transactions(answer, fax_item_ex)
+
+    @operation(
+        "GetPPCardTransactionsAsByteArray",
+        [*_CREDENTIALS, ("year", "Year", Int), ("month", "Month", Int)],
+        [
+            (
+                "GetPPCardTransactionsAsByteArrayResult",
+                PPCardTrasnactionsByteArray.customize(min_occurs=1, nillable=False),
+            )
+        ],
+        doc="Returns a ZIP file containing a CSV file of all the transactions for the given "
+        "PP Card. The file comes as an array of bytes",
+    )
+    async def get_pp_card_transactions_as_byte_array(
+        ctx: CallContext, username: Any, password: Any, year: int, month: int
+    ) -> PPCardTrasnactionsByteArray:
+        """GetPPCardTransactionsAsByteArray: a ZIP of one month's CSV (FaxItemEx columns)."""
+        answer = await ctx.cards.monthly_statement(
+            ctx.credentials(username, password), year, month
+        )
+        return pp_card_byte_array(answer)
 
     @operation(
         "FaxStatusEx",
@@ -527,6 +608,27 @@ class InterFax(ServiceBase):
                 ctx.credentials(username, password), parent_transaction_id
             )
         )
+
+    @operation(
+        "SendWordMailMerge",
+        [
+            *_CREDENTIALS,
+            ("document", "Document", Bytes),
+            ("list_data", "List", Bytes),
+            ("options", "Options", Bytes),
+        ],
+        [("SendWordMailMergeResult", Long)],
+        doc="Use this method to send an MS Word 2007 document with MailMerge",
+    )
+    async def send_word_mail_merge(
+        ctx: CallContext, username: Any, password: Any, document: Any, list_data: Any,
+        options: Any,
+    ) -> int:
+        """SendWordMailMerge: one fax per list row, in one batch (formats in the README)."""
+        submission = await ctx.mail_merge.send(
+            ctx.credentials(username, password), document, list_data, options
+        )
+        return int(submission.wire_value)
 
     @operation(
         "GetSupportedFileTypes",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from interfax_soap import ns
 from interfax_soap.soap import compat  # noqa: F401  (shims before Spyne)
-from interfax_soap.soap.declare import Bool, Date, Int, Money, Short, String
+from interfax_soap.soap.declare import Bool, Bytes, Date, Int, Money, Short, String
 
 from spyne.model.complex import Array, ComplexModel  # noqa: E402
 from spyne.model.enum import Enum  # noqa: E402
@@ -22,6 +22,12 @@ __all__ = [
     "FaxQueryResult",
     "FaxItemEx2",
     "StatusCount",
+    "PPCardDetails",
+    "ArrayOfPPCardDetails",
+    "ListPPResult",
+    "PPCardResult",
+    "PPCardTransactions",
+    "PPCardTrasnactionsByteArray",
 ]
 
 
@@ -174,3 +180,71 @@ class FaxQueryResult(ComplexModel):
         ("ErrorsDescriptionHTMLFormat", String),
         ("TotalTransactionsNum", Int),
     ]
+
+
+class PPCardDetails(ComplexModel):
+    """A prepaid card: GetListPP's items and GetPPCardDetails's Details."""
+
+    __namespace__ = ns.OUTBOUND
+    _type_info = [
+        ("Balance", Money),
+        ("Bonus", Money),
+        ("CloseDate", Date),
+        ("CurrentUsage", Money),
+        ("FaceValue", Money),
+        ("IssueDate", Date),
+        ("PPCardID", Int),
+        ("PreviousCharge", Money),
+        ("PreviousPPCard", Int),
+        ("OriginalBalance", Money),
+    ]
+
+
+ArrayOfPPCardDetails = Array(PPCardDetails, type_name="ArrayOfPPCardDetails")
+
+
+class ListPPResult(ComplexModel):
+    """GetListPP's result (a .NET struct: always written)."""
+
+    __namespace__ = ns.OUTBOUND
+    _type_info = [
+        ("Valid", Bool),
+        ("AccountID", Int),
+        ("CurrencyCode", String),
+        ("DateFormat", String),
+        ("AccountType", String),
+        ("PPCardsDetails", ArrayOfPPCardDetails),
+        ("ResultCode", Int),
+    ]
+
+
+class PPCardResult(ComplexModel):
+    """GetPPCardDetails's result; Details is a struct, present even on an error."""
+
+    __namespace__ = ns.OUTBOUND
+    _type_info = [
+        ("Details", PPCardDetails.customize(min_occurs=1, nillable=False)),
+        ("ResultCode", Int),
+    ]
+
+
+class PPCardTransactions(ComplexModel):
+    """GetPPCardTransactions's result: a page of FaxItemEx and the card's balance."""
+
+    __namespace__ = ns.OUTBOUND
+    _type_info = [
+        ("Transactions", ArrayOfFaxItemEx),
+        ("TotalNumOfTransactions", Int),
+        ("Currency", String),
+        ("FirstResult", Int),
+        ("NumOfResults", Int),
+        ("ResultCode", Int),
+        ("LastBalance", Money),
+    ]
+
+
+class PPCardTrasnactionsByteArray(ComplexModel):
+    """GetPPCardTransactionsAsByteArray's result (InterFAX's spelling): a ZIP of a CSV."""
+
+    __namespace__ = ns.OUTBOUND
+    _type_info = [("Transactions", Bytes), ("ResultCode", Int)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -238,13 +238,14 @@ class FaxRepository:
             .join(User, User.id == Transaction.user_id)
             .where(Transaction.id.in_(ids))
         )
-        found = {row.id: _record(row, row.username) for row in rows}
+        # A Row answers the same attribute names as the mapped class: _record reads either.
+        found = {row.id: _record(cast(Transaction, row), row.username) for row in rows}
         return [found[i] for i in ids if i in found]
 
 
 def _search_where(search: FaxSearch) -> list[Any]:
     """The WHERE terms of a FaxQuery2 search (conditions, dates, hidden, parents only)."""
-    where = [Transaction.user_id.in_(search.user_ids)]
+    where: list[Any] = [Transaction.user_id.in_(search.user_ids)]
     for condition in search.conditions:
         where.append(_condition(condition))
     if search.submitted_from is not None:

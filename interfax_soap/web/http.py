@@ -26,6 +26,9 @@ PRE_COOKIE = "ifx_signin"  # the sign-in form's CSRF token, before there is a se
 LANG_COOKIE = "ifx_lang"
 COOKIE_PATH = "/web/"
 
+# Fields of a form or of the answer to one, never carried into links.
+_NOT_KEPT = frozenset({"csrf", "msg", "err", "new", "n"})
+
 SECURITY_HEADERS = {
     "content-security-policy": (
         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -54,7 +57,8 @@ class Page:
         values = self.request.args.get(name.encode())
         if not values:
             return default
-        return values[0].decode("utf-8", "replace").replace("\x00", "")
+        first: bytes = values[0]
+        return first.decode("utf-8", "replace").replace("\x00", "")
 
     def has(self, name: str) -> bool:
         return name.encode() in self.request.args
@@ -72,7 +76,7 @@ class Page:
         fields: dict[str, str] = {}
         for key, values in self.request.args.items():
             name = key.decode("utf-8", "replace")
-            if name in ("csrf", "msg"):
+            if name in _NOT_KEPT:
                 continue
             fields[name] = values[0].decode("utf-8", "replace")
         for key, value in changes.items():

@@ -110,6 +110,7 @@ EN: dict[str, str] = {
     "fine": "Fine",
     "standard": "Standard",
     "pages_heading": "Pages as transmitted",
+    "received_pages_heading": "Pages as received",
     "page_alt": "Page {n} of {total} as transmitted",
     "received_page_alt": "Page {n} of {total} as received",
     "no_image": "No image: not rendered yet, or removed after the retention period.",
@@ -195,7 +196,7 @@ EN: dict[str, str] = {
     "portrait": "Portrait",
     "landscape": "Landscape",
     "s_page_header": "Page header template",
-    "s_page_header_hint": "Printed at the top of each page, e.g. From: {csid} To: {to} Page {page}/{pages}",
+    "s_page_header_hint": "The PageHeader of every fax sent without one of its own.",
     "s_notifications": "Result notifications",
     "s_notify_format": "Notification e-mail",
     "notify_none": "None",
@@ -223,7 +224,9 @@ EN: dict[str, str] = {
     "not_found_title": "Not found",
     "not_found": "There is nothing here, or it is not yours to see.",
     "forbidden_title": "Refused",
-    "forbidden": "The form did not come from this site or has expired. Reload the page and try again.",
+    "forbidden": (
+        "The form did not come from this site or has expired. Reload the page and try again."
+    ),
     "error_title": "Something went wrong",
     "error": "The server could not complete this request. Please try again.",
     "method_title": "Not allowed",
@@ -334,6 +337,7 @@ JA: dict[str, str] = {
     "fine": "ファイン",
     "standard": "標準",
     "pages_heading": "送信イメージ",
+    "received_pages_heading": "受信イメージ",
     "page_alt": "送信イメージ {n}/{total} ページ",
     "received_page_alt": "受信イメージ {n}/{total} ページ",
     "no_image": "イメージはありません(変換前、または保存期間が終了しました)。",
@@ -419,7 +423,7 @@ JA: dict[str, str] = {
     "portrait": "縦",
     "landscape": "横",
     "s_page_header": "ヘッダーテンプレート",
-    "s_page_header_hint": "各ページの上部に印字されます。例: From: {csid} To: {to} Page {page}/{pages}",
+    "s_page_header_hint": "PageHeaderを指定せずに送信したFAXに使われます。",
     "s_notifications": "送信結果の通知",
     "s_notify_format": "通知メール",
     "notify_none": "なし",
@@ -447,7 +451,10 @@ JA: dict[str, str] = {
     "not_found_title": "見つかりません",
     "not_found": "ページが存在しないか、表示する権限がありません。",
     "forbidden_title": "拒否されました",
-    "forbidden": "フォームがこのサイトからのものでないか、有効期限が切れています。ページを再読み込みしてやり直してください。",
+    "forbidden": (
+        "フォームがこのサイトからのものでないか、有効期限が切れています。"
+        "ページを再読み込みしてやり直してください。"
+    ),
     "error_title": "エラー",
     "error": "サーバーでこの要求を処理できませんでした。もう一度お試しください。",
     "method_title": "許可されていません",

@@ -19,10 +19,10 @@ from twisted.internet.interfaces import IPushProducer
 from twisted.web import resource, server
 from zope.interface import implementer
 
+from interfax_soap.engine.webreceived import WebReceived
 from interfax_soap.engine.websent import WebFaxes
 from interfax_soap.engine.websessions import WebSessions
 from interfax_soap.engine.websettings import WebSettings
-from interfax_soap.engine.webreceived import WebReceived
 from interfax_soap.web.http import (
     COOKIE_PATH,
     LANG_COOKIE,
@@ -96,7 +96,9 @@ class Web:
         return Response(status=status, body=body)
 
     def not_found(self, page: Page) -> Response:
-        return self.render(page, "error.html", 404, title_key="not_found_title", text_key="not_found")
+        return self.render(
+            page, "error.html", 404, title_key="not_found_title", text_key="not_found"
+        )
 
 
 def _route(method: str, pattern: str, handler: Handler, public: bool = False) -> Route:
@@ -249,7 +251,9 @@ class WebResource(resource.Resource):
             return False
         expected = page.session.csrf_token if page.session else page.cookie(PRE_COOKIE)
         given = page.arg("csrf")
-        return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
+        if not expected:
+            return False
+        return hmac.compare_digest(given.encode(), expected.encode())
 
     # Writing
 

@@ -108,6 +108,7 @@ async def fax_action(web: Web, page: Page, tid: str, action: str) -> Response:
     faxes = web.services.faxes
     acting = page.session.acting
     transaction_id = int(tid)
+    code: ResultCode
     if action == "resend":
         submitted = await faxes.resend(acting, transaction_id, page.arg("number"))
         if submitted.code == ResultCode.OK:

@@ -1,0 +1,1 @@
+Fax-grade rendering of HTML (WeasyPrint), PS/EPS (Ghostscript) and office documents (LibreOffice, optional), page headers with placeholders stamped per recipient, and `interfax-soap render` to preview a document as a fax.
