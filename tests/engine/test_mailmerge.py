@@ -36,12 +36,12 @@ LETTER = docx(
     [complex_field("City", "\\* Upper"), text(" / "), simple("Note", "\\* FirstCap ")],
 )
 CSV = (
-    "FaxNumber,Name,Amount,City,Note\r\n"
-    "+1 212 555 0100,Alice & Co,12.50,boston,\"first, with comma\"\r\n"
-    "+81 3 5555 0100,Bob <B>,7,tokyo,\r\n"
-    ",,,,\r\n"
-    "+44 161 555 0100,Carol,0,leeds,\"multi\nline\"\r\n"
-).encode()
+    b"FaxNumber,Name,Amount,City,Note\r\n"
+    b"+1 212 555 0100,Alice & Co,12.50,boston,\"first, with comma\"\r\n"
+    b"+81 3 5555 0100,Bob <B>,7,tokyo,\r\n"
+    b",,,,\r\n"
+    b"+44 161 555 0100,Carol,0,leeds,\"multi\nline\"\r\n"
+)
 
 
 def test_merge_fields_simple_and_complex_are_replaced_with_formatting_and_switches() -> None:
@@ -80,7 +80,8 @@ def test_a_docx_with_a_doctype_is_refused() -> None:
         for name in source.namelist():
             content = source.read(name)
             if name == "word/document.xml":
-                content = content.replace(b"<w:document", b'<!DOCTYPE x [<!ENTITY a "aaa">]><w:document', 1)
+                doctype = b'<!DOCTYPE x [<!ENTITY a "aaa">]><w:document'
+                content = content.replace(b"<w:document", doctype, 1)
             target.writestr(name, content)
     with pytest.raises(MergeError) as refused:
         DocxTemplate(out.getvalue())
@@ -245,5 +246,7 @@ def test_a_mail_merge_of_three_rows_is_one_batch_of_three_docx_faxes(
         assert document.file_type == "DOCX"
         names.append(paragraph_texts(blobs.get(document.blob_key))[0])
     assert names == ["Dear Alice & Co,", "Dear Bob <B>,", "Dear Carol,"]
-    wrong = defer.Deferred.fromCoroutine(merge.send(Credentials("merger", "nope"), LETTER, CSV, None))
+    wrong = defer.Deferred.fromCoroutine(
+        merge.send(Credentials("merger", "nope"), LETTER, CSV, None)
+    )
     assert wrong.result.wire_value == -1003
