@@ -116,9 +116,12 @@ def rows(driver: Any) -> list[Any]:
 
 
 def row_ids(driver: Any) -> list[int]:
-    from selenium.webdriver.common.by import By
-
-    return [int(r.find_element(By.CSS_SELECTOR, "th").text) for r in rows(driver)]
+    # Read in one script: the live refresh may replace the table between two WebDriver calls.
+    texts = driver.execute_script(
+        "return Array.from(document.querySelectorAll('#results table tbody tr th'))"
+        ".map(th => th.textContent.trim());"
+    )
+    return [int(text) for text in texts]
 
 
 def fetch(driver: Any, url: str) -> tuple[int, bytes, str]:
