@@ -6,6 +6,7 @@ function and maps the result.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from interfax_soap import ns
@@ -72,6 +73,21 @@ _ARRAY_OF_FAX_ITEM_EX = field_for("ArrayOfFaxItemEx", ArrayOfFaxItemEx)
 
 def _items_xml(items: list[FaxItemEx]) -> str:
     return element_text(_ARRAY_OF_FAX_ITEM_EX, items, ns.OUTBOUND)
+
+
+async def _fax_status(
+    ctx: CallContext, username: Any, password: Any, last_transaction_id: int, max_items: int,
+    write: Callable[[list[Any]], Any], item: Callable[[FaxRecord], Any] | None = None,
+) -> tuple[Any, int, int, int]:
+    """FaxStatus, FaxStatusEx and FaxStatusXML: the items written by ``write``, then the ByRef
+    TotalCount, ListSize and ResultCode (the array is omitted on error)."""
+    result = await ctx.queries.fax_status(
+        ctx.credentials(username, password), last_transaction_id, max_items
+    )
+    if result.code != ResultCode.OK:
+        return None, 0, 0, int(result.code)
+    items = [(item or fax_item_ex)(record) for record in result.items]
+    return write(items), result.total_count, len(items), 0
 
 
 def fax_item(record: FaxRecord) -> FaxItem:
@@ -270,13 +286,7 @@ class InterFax(ServiceBase):
         max_items: int, total_count: int, list_size: int, result_code: int,
     ) -> tuple[Any, int, int, int]:
         """FaxStatusEx: FaxStatus with the 27-field FaxItemEx."""
-        result = await ctx.queries.fax_status(
-            ctx.credentials(username, password), last_transaction_id, max_items
-        )
-        if result.code != ResultCode.OK:
-            return None, 0, 0, int(result.code)
-        items = [fax_item_ex(record) for record in result.items]
-        return items, result.total_count, len(items), 0
+        return await _fax_status(ctx, username, password, last_transaction_id, max_items, list)
 
     @operation(
         "FaxQuery2",
@@ -353,13 +363,9 @@ class InterFax(ServiceBase):
         max_items: int, total_count: int, list_size: int, result_code: int,
     ) -> tuple[Any, int, int, int]:
         """FaxStatus: items below LastTransactionID, newest first; ByRef echoes (COMPAT 15, 19)."""
-        result = await ctx.queries.fax_status(
-            ctx.credentials(username, password), last_transaction_id, max_items
+        return await _fax_status(
+            ctx, username, password, last_transaction_id, max_items, list, fax_item
         )
-        if result.code != ResultCode.OK:
-            return None, 0, 0, int(result.code)
-        items = [fax_item(record) for record in result.items]
-        return items, result.total_count, len(items), 0
 
     @operation(
         "FaxStatusXML",
@@ -372,13 +378,9 @@ class InterFax(ServiceBase):
         max_items: int, total_count: int, list_size: int, result_code: int,
     ) -> tuple[Any, int, int, int]:
         """FaxStatusXML: FaxStatusEx's items as an ``ArrayOfFaxItemEx`` XML document string."""
-        result = await ctx.queries.fax_status(
-            ctx.credentials(username, password), last_transaction_id, max_items
+        return await _fax_status(
+            ctx, username, password, last_transaction_id, max_items, _items_xml
         )
-        if result.code != ResultCode.OK:
-            return None, 0, 0, int(result.code)
-        items = [fax_item_ex(record) for record in result.items]
-        return _items_xml(items), result.total_count, len(items), 0
 
     @operation(
         "SendCharFax",
