@@ -5,7 +5,8 @@ Each conversion runs in a private folder under this process's work root
 limit. The converter gets a session of its own (so a timeout kills everything it started)
 and ``PR_SET_PDEATHSIG``, so it dies with the rendering process when the pool kills that
 process for running past the pool's limit. The pool deletes a killed process's work root.
-The converter inherits the rendering process's address-space limit (RLIMIT_AS).
+The converter inherits the rendering process's address-space limit (RLIMIT_AS); the files it
+writes (its output and its log: stdout goes to a file, not a pipe) are limited to 256 MiB.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import contextlib
 import ctypes
 import functools
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -36,7 +38,8 @@ __all__ = [
 ]
 
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
-_OUTPUT_KEPT = 2000  # characters of a converter's output kept for the error message
+_OUTPUT_KEPT = 2000  # bytes of a converter's output kept for the error message
+_MAX_FILE_BYTES = 256 * 1024 * 1024  # largest file a converter may write (its PDF, its log)
 _WORK_PREFIX = "interfax-render-"
 
 
@@ -152,42 +155,54 @@ def run_converter(
         # LibreOffice: no display, no desktop integration.
         "SAL_USE_VCLPLUGIN": "svp",
     }
-    try:
-        process = subprocess.Popen(
-            list(argv),
-            cwd=folder,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            # The rendering process has one thread, so preexec_fn is safe here.
-            preexec_fn=functools.partial(_die_with_parent, os.getpid()),
-            close_fds=True,
-        )
-    except OSError as exc:
-        raise RenderError(f"{what} could not be started: {exc}") from exc
-    try:
-        output, _ = process.communicate(timeout=timeout_seconds)
-    except subprocess.TimeoutExpired:
-        _kill_session(process)
-        raise ConverterTimeout(f"{what} did not finish within {timeout_seconds:g} s") from None
-    except BaseException:
-        _kill_session(process)
-        raise
-    text = output.decode("utf-8", "replace")[-_OUTPUT_KEPT:].strip()
-    return ConversionResult(process.returncode, text)
+    log = folder / "converter.log"
+    with open(log, "wb") as output:
+        try:
+            process = subprocess.Popen(
+                list(argv),
+                cwd=folder,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                # A file, not a pipe: a program printing without end fills at most
+                # _MAX_FILE_BYTES of disk (RLIMIT_FSIZE), never this process's memory.
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                # The rendering process has one thread, so preexec_fn is safe here.
+                preexec_fn=functools.partial(_prepare_converter, os.getpid()),
+                close_fds=True,
+            )
+        except OSError as exc:
+            raise RenderError(f"{what} could not be started: {exc}") from exc
+        try:
+            process.wait(timeout=timeout_seconds)
+        except subprocess.TimeoutExpired:
+            _kill_session(process)
+            raise ConverterTimeout(f"{what} did not finish within {timeout_seconds:g} s") from None
+        except BaseException:
+            _kill_session(process)
+            raise
+    return ConversionResult(process.returncode, _tail(log))
+
+
+def _tail(log: Path) -> str:
+    with open(log, "rb") as handle:
+        handle.seek(max(0, log.stat().st_size - _OUTPUT_KEPT))
+        return handle.read().decode("utf-8", "replace").strip()
 
 
 def _kill_session(process: subprocess.Popen[bytes]) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)
     process.kill()
-    process.communicate()
+    process.wait()
 
 
-def _die_with_parent(parent: int) -> None:
-    """In the converter, before exec: be killed when the rendering process dies."""
+def _prepare_converter(parent: int) -> None:
+    """In the converter, before exec: die with the rendering process, bound file sizes."""
+    _soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    limit = _MAX_FILE_BYTES if hard == resource.RLIM_INFINITY else min(_MAX_FILE_BYTES, hard)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, hard))
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)

@@ -14,13 +14,10 @@ were drawn.
 
 from __future__ import annotations
 
-import concurrent.futures
 import dataclasses
 import functools
 import io
-import os
 import struct
-import threading
 from collections.abc import Iterable
 
 from PIL import (
@@ -91,10 +88,8 @@ class FaxTiffInfo:
 class FaxTiffWriter:
     """Builds a multi-page fax TIFF one page at a time.
 
-    Pages are compressed in a background thread of this process while the caller draws the
-    next page (Pillow and libtiff release the GIL while they code, PDFium while it draws),
-    so at most two pages are held uncompressed: a 100-page fax costs its compressed size
-    plus two pages in memory. Not thread-safe: one writer per rendering, used by one thread.
+    Only the page being added is held uncompressed, so a 100-page fax costs its compressed
+    size plus one page in memory. Not thread-safe: one writer per rendering.
     """
 
     def __init__(self, *, fine: bool, compression: str = "group3") -> None:
@@ -116,7 +111,6 @@ class FaxTiffWriter:
         self._writer = TiffImagePlugin.AppendingTiffWriter(self._out)
         self._pages = 0
         self._data: bytes | None = None
-        self._pending: concurrent.futures.Future[None] | None = None
 
     @property
     def page_count(self) -> int:
@@ -129,7 +123,6 @@ class FaxTiffWriter:
         Args:
             page: A mode "1" image already at fax resolution: 1728 pixels wide, one row per
                 fax line (see ``raster.finish_page``). Pixel value 0 is black, as Pillow draws.
-                It is compressed in the background: do not change it afterwards.
 
         Raises:
             ValueError: The page has the wrong mode or width, or the file is finished.
@@ -138,17 +131,8 @@ class FaxTiffWriter:
             raise ValueError("fax TIFF already finished")
         if page.mode != "1" or page.width != FAX_WIDTH or page.height < 1:
             raise ValueError(f"page is {page.mode} {page.size}, not 1-bit 1728 pixels wide")
-        self._wait()
-        self._pending = _encoder().submit(
-            _write_page, self._writer, page, fine=self._fine, compression=self._compression
-        )
+        _write_page(self._writer, page, fine=self._fine, compression=self._compression)
         self._pages += 1
-
-    def _wait(self) -> None:
-        """Let the page being compressed finish (raising what it raised)."""
-        pending, self._pending = self._pending, None
-        if pending is not None:
-            pending.result()
 
     def finish(self) -> bytes:
         """Complete the file.
@@ -162,26 +146,9 @@ class FaxTiffWriter:
         if self._data is None:
             if not self._pages:
                 raise ValueError("a fax TIFF needs at least one page")
-            self._wait()
             # Each page was finalised by newFrame(); close() would only finalise again.
             self._data = _min_is_white(self._out.getvalue(), self._pages)
         return self._data
-
-
-_ENCODER_LOCK = threading.Lock()
-_ENCODERS: dict[int, concurrent.futures.ThreadPoolExecutor] = {}
-
-
-def _encoder() -> concurrent.futures.ThreadPoolExecutor:
-    """This process's page-compressing thread (a forked child makes its own)."""
-    pid = os.getpid()
-    with _ENCODER_LOCK:
-        executor = _ENCODERS.get(pid)
-        if executor is None:
-            executor = _ENCODERS[pid] = concurrent.futures.ThreadPoolExecutor(
-                max_workers=1, thread_name_prefix="fax-encode"
-            )
-        return executor
 
 
 def encode_fax_tiff(

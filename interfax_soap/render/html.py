@@ -5,7 +5,8 @@ URIs itself and refuses every other URL (http, file, ftp, ...). A document that 
 external resource (stylesheet, image, font, object) fails with a RenderError naming it
 (status 204000) rather than being faxed without it. Relative references are resolved
 against a base on a reserved host (``document.invalid``) so that they reach the fetcher
-and are refused the same way, instead of being skipped silently.
+and are refused the same way, instead of being skipped silently. Likewise a resource WeasyPrint
+reports it could not use (a damaged or oversized inline image) fails the document.
 
 The character set comes from, in order: the declared charset (RenderOptions.charset), a
 byte-order mark, the document's ``<meta charset>`` or ``http-equiv`` declaration, then the
@@ -35,7 +36,7 @@ from interfax_soap.render.options import PAGE_SIZES, RenderOptions
 from interfax_soap.render.pdf import render_pdf
 from interfax_soap.render.raster import check_page_budget
 
-__all__ = ["HTML_FILE_TYPES", "decode_html", "html_to_pdf", "render_html"]
+__all__ = ["HTML_FILE_TYPES", "decode_data_uri", "decode_html", "html_to_pdf", "render_html"]
 
 logger = logging.getLogger(__name__)
 
@@ -99,17 +100,41 @@ def html_to_pdf(data: bytes, options: RenderOptions, budget: int) -> bytes:
     html = weasyprint.HTML(string=text, base_url=_BASE_URL, url_fetcher=fetcher)
     previous = Image.MAX_IMAGE_PIXELS
     Image.MAX_IMAGE_PIXELS = options.max_image_pixels  # WeasyPrint decodes with Pillow
+    failures = _Failures()
+    weasyprint_logger = logging.getLogger("weasyprint")
+    weasyprint_logger.addHandler(failures)
     try:
         document = html.render(stylesheets=[page_rule], presentational_hints=True)
         _check_refused(fetcher)
+        failures.check()
         check_page_budget(len(document.pages), budget, options.max_pages)
         pdf: bytes = document.write_pdf()
     except weasyprint.urls.FatalURLFetchingError as exc:  # a BaseException: catch it by name
         raise RenderError(f"HTML could not be rendered: {exc}") from exc
     finally:
+        weasyprint_logger.removeHandler(failures)
         Image.MAX_IMAGE_PIXELS = previous
     _check_refused(fetcher)
+    failures.check()
     return pdf
+
+
+class _Failures(logging.Handler):
+    """Collects WeasyPrint's errors: it logs a resource it could not use (a damaged or
+    oversized inline image, a bad stylesheet) as an ERROR and lays the page out without it.
+    A fax missing part of its document is a failed rendering instead (204000)."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+    def check(self) -> None:
+        if self.messages:
+            first = self.messages[0].splitlines()[0][:300]
+            raise RenderError(f"HTML could not be rendered completely: {first}")
 
 
 def decode_html(data: bytes, charset: str | None = None) -> str:

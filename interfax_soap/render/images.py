@@ -118,8 +118,10 @@ def _frame_pages(frame: Image.Image, options: RenderOptions, budget: int) -> Ite
     else:
         # Scaling a 1-bit scan makes grey edges, not a photograph.
         halftone = not bilevel and is_photographic(gray)
+    # A photograph found here (not asked for) is screened; IsFineRendering diffuses.
+    screen = options.halftone is None
     for number in range(placement.pages):
-        yield _page(gray, placement, number, geometry, options.fine, halftone)
+        yield _page(gray, placement, number, geometry, options.fine, halftone, screen)
 
 
 def _is_fax_page(frame: Image.Image, options: RenderOptions) -> bool:
@@ -209,9 +211,10 @@ def _page(
     geometry: PageGeometry,
     fine: bool,
     halftone: bool,
+    screen: bool = False,
 ) -> Image.Image:
     top = number * geometry.height
     band = gray.crop((0, top, placement.width, min(placement.height, top + geometry.height)))
     page = Image.new("L", (geometry.width, geometry.height), 255)
     page.paste(band, ((geometry.width - placement.width) // 2, 0))
-    return finish_page(page, geometry, fine=fine, halftone=halftone)
+    return finish_page(page, geometry, fine=fine, halftone=halftone, screen=screen)

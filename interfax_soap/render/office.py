@@ -133,5 +133,5 @@ def office_to_pdf(data: bytes, kind: str, timeout_seconds: float) -> bytes:
 def _read_output(pdf: Path, kind: str, returncode: int, output: str) -> bytes:
     if returncode == 0 and pdf.is_file() and pdf.stat().st_size > 0:
         return pdf.read_bytes()
-    detail = output.splitlines()[-1] if output else f"exit status {returncode}"
+    detail = output.splitlines()[-1][:200] if output else f"exit status {returncode}"
     raise RenderError(f"LibreOffice could not convert the {kind} document: {detail}")

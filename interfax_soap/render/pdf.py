@@ -1,15 +1,18 @@
-"""PDF to fax pages with PDFium (pypdfium2), drawn directly at the fax resolution.
+"""PDF to fax pages with PDFium (pypdfium2), drawn directly on the fax grid.
 
 PDFium is not thread-safe: run this in one thread per process (the render pool's children).
 
-Each page is rasterised straight onto the fax grid (204 dpi across, 196 or 98 down),
-anti-aliased, and binarised by ink coverage: a pixel is black when the shapes cover more
-than about a third of it at standard resolution (grey below 160) or half of it at fine
-(grey below 128). Measured against Ghostscript's tiffg32d on Japanese and Latin text at
-6-14 pt (STACK-NOTES, benchmarks/render.py): an aliased render samples pixel centres and
-drops horizontal strokes thinner than a fax row (日 came out as "H" at 10 pt in standard
-resolution), while the coverage threshold keeps them, as Ghostscript's any-part-of-pixel
-rule does, at the same speed. Photographic pages are dithered instead.
+Each page is rasterised anti-aliased straight onto the fax grid (204 dpi across, 196 rows
+per inch for fine) and a pixel is black when the page's ink covers at least half of it. For
+standard resolution (98 rows per inch) the page is drawn with two rows per fax row and each
+fax pixel takes the darker of its two: a horizontal stroke thinner than a fax row that
+straddles two rows still inks one, as Ghostscript's any-part-of-pixel rule does.
+
+Measured on Japanese and Latin text at 6-14 pt against Ghostscript's tiffg32d (see
+benchmarks/render.py): an aliased render samples pixel centres and dropped such strokes (日
+came out as "H" at 10 pt in standard resolution); a plain threshold of one anti-aliased row
+per fax row did too below 8 pt. Photographic pages are dithered instead; whether a page is one
+is judged on a small aliased sketch, because anti-aliased text is grey at its edges.
 """
 
 from __future__ import annotations
@@ -22,7 +25,12 @@ from PIL import Image, ImageChops
 
 from interfax_soap.render.errors import RenderError
 from interfax_soap.render.options import FAX_WIDTH, FAX_X_DPI, RenderOptions
-from interfax_soap.render.raster import binarize, check_page_budget, is_photographic
+from interfax_soap.render.raster import (
+    binarize,
+    check_page_budget,
+    is_photographic,
+    screen_rows,
+)
 
 __all__ = ["render_pdf", "count_pdf_pages"]
 
@@ -32,7 +40,11 @@ _FLAGS = (
 )
 _ALIASED = pdfium_c.FPDF_RENDER_NO_SMOOTHTEXT | pdfium_c.FPDF_RENDER_NO_SMOOTHPATH
 _SKETCH = 4  # reduction of the aliased sketch that decides whether a page is a photograph
-_COVERAGE_THRESHOLD = 128  # ink covering half a (sub)pixel makes it black
+_FINE_THRESHOLD = 128  # black where the ink covers at least half of the pixel
+# Standard: of the two rows drawn per fax row, the darker one must be covered a little more
+# than half. Measured on 6-10 pt text against Ghostscript: 128 inked 17 % more than it,
+# 112 keeps the same strokes with 13 % more, 96 starts to break 6 pt kana.
+_STANDARD_THRESHOLD = 112
 _MAX_PAGE_INCHES = 14.4  # a page up to Legal/B4 length stays whole; longer ones are cut
 _MAX_ASPECT = 1000  # a page a thousand times longer than wide is an attack, not a document
 
@@ -197,7 +209,10 @@ def _render_band(
         tall = canvas.draw(page, scale, landscape, band, (1, 2), _FLAGS)
         gray = _view(tall).reduce((1, 2)) if halftone else _darker_of_pairs(tall)
     # binarize makes a new image: the bitmap gray may look at is free again afterwards.
-    return binarize(gray, halftone=halftone, threshold=_COVERAGE_THRESHOLD)
+    # A photograph found here (not asked for) is screened; IsFineRendering diffuses.
+    rows = screen_rows(options.fine) if options.halftone is None else 0
+    threshold = _FINE_THRESHOLD if options.fine else _STANDARD_THRESHOLD
+    return binarize(gray, halftone=halftone, threshold=threshold, screen_rows=rows)
 
 
 def _view(bitmap: pdfium.PdfBitmap) -> Image.Image:

@@ -95,7 +95,7 @@ def postscript_to_pdf(data: bytes, kind: str, options: RenderOptions, last_page:
         result = run_converter(argv, folder, options.converter_timeout_seconds, "Ghostscript")
         if result.returncode != 0 or not target.is_file() or target.stat().st_size == 0:
             lines = [line for line in result.output.splitlines() if line.strip()]
-            detail = lines[0] if lines else f"exit status {result.returncode}"
+            detail = lines[0][:_DETAIL] if lines else f"exit status {result.returncode}"
             raise RenderError(f"Ghostscript could not interpret the {kind} document: {detail}")
         return target.read_bytes()
 
@@ -105,6 +105,7 @@ _BOUNDING_BOX = re.compile(
     rb"^%%BoundingBox:\s*(-?[\d.]+)\s+(-?[\d.]+)\s+(-?[\d.]+)\s+(-?[\d.]+)", re.M
 )
 _EPS_MARGIN = 36.0  # points
+_DETAIL = 200  # characters of Ghostscript's first message line kept in the error
 
 
 def _dos_eps_postscript(data: bytes) -> bytes:

@@ -121,7 +121,8 @@ class ThreadedRenderer:
             outcome = _Outcome(rejected=rejected, at=now)
         finally:
             waiters = self._rendering.pop(key, [])
-            if outcome is None:  # an unexpected failure: each waiter tries on its own
+            if outcome is None:  # a bug or broken infrastructure: the waiters fail too,
+                # and the worker releases their claims to try again later
                 for wait in waiters:
                     wait.errback(RuntimeError("the shared rendering failed"))
         self._remember(key, outcome)

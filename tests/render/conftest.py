@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
 import struct
+import zipfile
 import zlib
 from collections.abc import Callable, Sequence
 
@@ -103,3 +105,91 @@ def black_fraction(image: Image.Image, box: tuple[int, int, int, int] | None = N
 def ink() -> Callable[..., float]:
     """``ink(image, box=None)``: fraction of black pixels."""
     return black_fraction
+
+
+# Optional components (scripts/setup-render installs them). With CI=true a missing one is a
+# failure, so CI cannot go green without testing them; elsewhere the test is skipped.
+
+
+def require_component(name: str) -> None:
+    """Skip (or, with CI=true, fail) unless the component ``name`` is installed.
+
+    Args:
+        name: "LibreOffice", "Ghostscript" or "WeasyPrint".
+    """
+    from interfax_soap.render.converters import find_ghostscript, find_libreoffice
+    from interfax_soap.render.documents import missing_component
+
+    present = {
+        "LibreOffice": find_libreoffice() is not None,
+        "Ghostscript": find_ghostscript() is not None,
+        "WeasyPrint": missing_component("HTML") is None,
+    }[name]
+    if present:
+        return
+    message = f"{name} is not installed (scripts/setup-render installs it)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message + "; CI=true requires it")
+    pytest.skip(message)
+
+
+def make_docx(paragraphs: Sequence[str], page_break_after: int | None = None) -> bytes:
+    """A minimal Word document, written by hand (python-docx is not a dependency).
+
+    Args:
+        paragraphs: Text of each paragraph (24 pt, so text regions are easy to find).
+        page_break_after: Index of the paragraph followed by a page break, or None.
+    """
+    body = []
+    for index, text in enumerate(paragraphs):
+        escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        body.append(
+            '<w:p><w:r><w:rPr><w:sz w:val="48"/></w:rPr>'
+            f'<w:t xml:space="preserve">{escaped}</w:t></w:r></w:p>'
+        )
+        if index == page_break_after:
+            body.append('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
+    document = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        f'<w:body>{"".join(body)}<w:sectPr><w:pgSz w:w="11906" w:h="16838"/>'
+        '<w:pgMar w:top="1440" w:right="1440" w:bottom="1440" w:left="1440"/></w:sectPr>'
+        "</w:body></w:document>"
+    )
+    content_types = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/word/document.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
+    )
+    relationships = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/officeDocument" Target="word/document.xml"/></Relationships>'
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", content_types)
+        archive.writestr("_rels/.rels", relationships)
+        archive.writestr("word/document.xml", document)
+    return out.getvalue()
+
+
+def png_bytes(image: Image.Image, fmt: str = "PNG") -> bytes:
+    out = io.BytesIO()
+    image.save(out, fmt)
+    return out.getvalue()
+
+
+def expected_rows(page_size: str, fine: bool, landscape: bool = False) -> int:
+    """Fax rows of one page of ``page_size`` (as RenderOptions lays pages out)."""
+    from interfax_soap.render.options import RenderOptions
+    from interfax_soap.render.raster import fax_rows
+
+    geometry = RenderOptions(page_size=page_size, fine=fine).geometry()
+    square = geometry.width if landscape else geometry.height
+    return fax_rows(square, fine)

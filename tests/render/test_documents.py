@@ -25,7 +25,9 @@ def _png() -> bytes:
 
 
 def test_supported_file_types():
-    assert SUPPORTED_FILE_TYPES == ("TXT", "PDF", "TIF", "TIFF", "PNG", "JPG", "JPEG", "GIF", "BMP")
+    # The base types always; HTML, PS/EPS and office types when their components are here.
+    base = ("TXT", "PDF", "TIF", "TIFF", "PNG", "JPG", "JPEG", "GIF", "BMP")
+    assert SUPPORTED_FILE_TYPES[:9] == base
 
 
 @pytest.mark.parametrize("token", ["txt", "Txt", " TXT ", ".txt"])
@@ -33,7 +35,7 @@ def test_file_type_is_case_insensitive(token):
     assert render_document(b"hello", token, RenderOptions()).pages == 1
 
 
-@pytest.mark.parametrize("token", ["DOC", "", "EXE"])
+@pytest.mark.parametrize("token", ["XYZ", "", "EXE"])
 def test_unsupported_file_type_is_a_render_error(token):
     with pytest.raises(RenderError, match="unsupported"):
         render_document(b"data", token, RenderOptions())
