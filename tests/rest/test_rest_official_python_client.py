@@ -1,8 +1,8 @@
 """InterFAX's official Python client (PyPI ``interfax`` 1.0.0), unmodified, against the server.
 
 The client speaks only https and takes its host from the ``InterFAX.DOMAIN`` attribute
-(REST-FACTS 9): the test points it at a TLS front on loopback (tests/rest/rest_helpers.py)
-whose test CA requests trusts through ``REQUESTS_CA_BUNDLE``.
+(REST-FACTS 9): the test starts the server with HTTPS on a test certificate, points the
+client there, and has requests trust the test CA through ``REQUESTS_CA_BUNDLE``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from tests.rest.rest_helpers import (
     OK_NUMBER,
     PASSWORD,
     Rest,
-    TlsFront,
     later,
     make_certificates,
     noise_png,
@@ -36,15 +35,15 @@ BOB_NUMBER = "+1 212 555 0320"
 
 
 class Setup:
-    def __init__(self, server: RunningServer, front: TlsFront, folder: Path) -> None:
+    def __init__(self, server: RunningServer, folder: Path) -> None:
         self.server = server
-        self.front = front
         self.folder = folder
+        self.port = int(server.base_url.rsplit(":", 1)[1])
 
     def client(self, user: str) -> Any:
         client = interfax.InterFAX(user, PASSWORD)
         client.DOMAIN = (
-            f"127.0.0.1:{self.front.port}"  # an instance attribute: the class keeps its own
+            f"127.0.0.1:{self.port}"  # an instance attribute: the class keeps its own
         )
         return client
 
@@ -65,17 +64,19 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
         {
             "INTERFAX_SOAP_SMTP_RELAY__PORT": str(port),
             "INTERFAX_SOAP_WORKER__POLL_SECONDS": "0.2",
+            # The client only speaks https: the server itself serves TLS with a test certificate.
+            "INTERFAX_SOAP_SERVER__CERTIFICATE": str(certificate),
+            "INTERFAX_SOAP_SERVER__PRIVATE_KEY": str(key),
         },
     )
+    assert server.base_url.startswith("https://")
     for user in ("alice", "bob"):
         server.add_user(user, PASSWORD)
     server.cli("number", "add", BOB_NUMBER, "--user", "bob", "--forward", "bob@example.com")
-    front = TlsFront(int(server.base_url.rsplit(":", 1)[1]), certificate, key)
     patch = pytest.MonkeyPatch()
     patch.setenv("REQUESTS_CA_BUNDLE", str(ca))
-    yield Setup(server, front, folder)
+    yield Setup(server, folder)
     patch.undo()
-    front.stop()
     server.stop()
     sink.stop()
 
@@ -194,7 +195,7 @@ def test_inbound_calls_and_balance(setup: Setup) -> None:
 
 def test_bad_credentials_raise_401(setup: Setup) -> None:
     client = interfax.InterFAX("alice", "wrong")
-    client.DOMAIN = f"127.0.0.1:{setup.front.port}"
+    client.DOMAIN = f"127.0.0.1:{setup.port}"
     with pytest.raises(requests.HTTPError) as raised:
         client.outbound.all()
     assert raised.value.response.status_code == 401
