@@ -1,5 +1,5 @@
-"""Helpers for the REST face's end-to-end tests: a client, polling, test documents, a test CA
-and a TLS front for clients that only speak https."""
+"""Helpers for the REST face's end-to-end tests: a client, polling, test documents and a test
+CA with a server certificate (for the clients that only speak https)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,6 @@ import datetime as dt
 import io
 import ipaddress
 import os
-import select
-import socket
-import ssl
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -159,59 +155,3 @@ def make_certificates(folder: Path) -> tuple[Path, Path, Path]:
         )
     )
     return paths
-
-
-class TlsFront:
-    """Terminates TLS on a loopback port and relays the bytes to the plain HTTP server (the
-    official Python client only speaks https). Stops with :meth:`stop`."""
-
-    def __init__(self, target_port: int, certificate: Path, key: Path) -> None:
-        self._target = ("127.0.0.1", target_port)
-        self._context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        self._context.load_cert_chain(str(certificate), str(key))
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self._listener.settimeout(0.2)
-        self.port = self._listener.getsockname()[1]
-        self._running = True
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def _accept(self) -> None:
-        while self._running:
-            try:
-                client, _ = self._listener.accept()
-            except (TimeoutError, OSError):
-                continue
-            threading.Thread(target=self._relay, args=(client,), daemon=True).start()
-
-    def _relay(self, client: socket.socket) -> None:
-        try:
-            client.settimeout(30)
-            secure = self._context.wrap_socket(client, server_side=True)
-            upstream = socket.create_connection(self._target, timeout=30)
-        except (OSError, ssl.SSLError):
-            client.close()
-            return
-        try:
-            deadline = time.monotonic() + 120
-            while self._running and time.monotonic() < deadline:
-                readable = (
-                    [secure]
-                    if secure.pending()
-                    else select.select([secure, upstream], [], [], 0.5)[0]
-                )
-                for source in readable:
-                    data = source.recv(65536)
-                    if not data:
-                        return
-                    (upstream if source is secure else secure).sendall(data)
-        except (OSError, ssl.SSLError):
-            return
-        finally:
-            secure.close()
-            upstream.close()
-
-    def stop(self) -> None:
-        self._running = False
-        self._listener.close()
-        self._thread.join(timeout=5)

@@ -1,7 +1,8 @@
 """InterFAX's official Node client (npm ``interfax`` 0.8.4), unmodified, against the server.
 
 Its host is a literal in the library; the test substitutes the https module it is given
-(REST-FACTS 9) so the same requests reach the TLS front on loopback (tests/rest/node/drive.js).
+(REST-FACTS 9) so the same requests reach the server's own HTTPS on loopback, served with a
+test certificate (tests/rest/node/drive.js).
 The package comes from ``npm install --prefix tests/rest/node`` (or the folder named by
 ``INTERFAX_NODE_MODULES``); without node or the package the test is skipped.
 """
@@ -18,7 +19,7 @@ import pytest
 
 from tests.conftest import start_server
 from tests.mail_sink import MailSink
-from tests.rest.rest_helpers import PASSWORD, TlsFront, make_certificates, noise_png, pdf_bytes
+from tests.rest.rest_helpers import PASSWORD, make_certificates, noise_png, pdf_bytes
 
 HERE = Path(__file__).parent / "node"
 MODULES = Path(os.environ.get("INTERFAX_NODE_MODULES", HERE / "node_modules"))
@@ -38,9 +39,11 @@ def test_the_node_client_end_to_end(tmp_path: Path) -> None:
         {
             "INTERFAX_SOAP_SMTP_RELAY__PORT": str(sink.start()),
             "INTERFAX_SOAP_WORKER__POLL_SECONDS": "0.2",
+            "INTERFAX_SOAP_SERVER__CERTIFICATE": str(certificate),
+            "INTERFAX_SOAP_SERVER__PRIVATE_KEY": str(key),
         },
     )
-    front = TlsFront(int(server.base_url.rsplit(":", 1)[1]), certificate, key)
+    assert server.base_url.startswith("https://")
     try:
         for user in ("alice", "bob"):
             server.add_user(user, PASSWORD)
@@ -61,7 +64,7 @@ def test_the_node_client_end_to_end(tmp_path: Path) -> None:
             env={
                 **os.environ,
                 "NODE_PATH": str(MODULES),
-                "IFX_PORT": str(front.port),
+                "IFX_PORT": server.base_url.rsplit(":", 1)[1],
                 "IFX_CA": str(ca),
                 "IFX_PASSWORD": PASSWORD,
                 "IFX_BOB_NUMBER": BOB_NUMBER,
@@ -69,7 +72,6 @@ def test_the_node_client_end_to_end(tmp_path: Path) -> None:
             },
         )
     finally:
-        front.stop()
         server.stop()
         sink.stop()
     assert result.returncode == 0, result.stdout + result.stderr
