@@ -221,10 +221,8 @@ def _require_user(uow: Any, username: str) -> UserRecord:
 
 
 def _load_login_txn(uow: Any, username: str, address: str) -> tuple[UserRecord | None, LoginState]:
-    user = uow.accounts.user_by_name(username)
-    if user is None:
-        return None, LoginState(0, None)
-    return user, uow.accounts.login_state(user.user_id, address)
+    result: tuple[UserRecord | None, LoginState] = uow.accounts.login_view(username, address)
+    return result
 
 
 def _record_failure_txn(

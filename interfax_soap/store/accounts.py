@@ -21,8 +21,9 @@ class AccountRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def _record(self, user: User) -> UserRecord:
-        account = self._session.get(Account, user.account_id) if user.account_id else None
+    def _record(self, user: User, account: Account | None = None) -> UserRecord:
+        if account is None and user.account_id:
+            account = self._session.get(Account, user.account_id)
         return UserRecord(
             user_id=user.id,
             username=user.username,
@@ -46,6 +47,27 @@ class AccountRepository:
     def user_by_name(self, username: str) -> UserRecord | None:
         user = self._session.scalars(select(User).where(User.username == username)).one_or_none()
         return self._record(user) if user else None
+
+    def login_view(self, username: str, address: str) -> tuple[UserRecord | None, LoginState]:
+        """The user and its failed logins from ``address``, in one query: every call of every
+        wire authenticates, so this is on the hot path."""
+        found = self._session.execute(
+            select(User, Account, LoginFailure)
+            .outerjoin(Account, Account.id == User.account_id)
+            .outerjoin(
+                LoginFailure, (LoginFailure.user_id == User.id) & (LoginFailure.address == address)
+            )
+            .where(User.username == username)
+        ).one_or_none()
+        if found is None:
+            return None, LoginState(failures=0, locked_until=None)
+        user, account, failure = found
+        state = (
+            LoginState(failures=failure.failures, locked_until=failure.locked_until)
+            if failure is not None
+            else LoginState(failures=0, locked_until=None)
+        )
+        return self._record(user, account), state
 
     def user_by_id(self, user_id: int) -> UserRecord | None:
         user = self._session.get(User, user_id)
